@@ -1,0 +1,68 @@
+# Riverside massage assistant. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV     := .venv
+PY       := $(VENV)/bin/python
+RASA     := $(VENV)/bin/rasa
+MODEL    := models/assistant.tar.gz
+DEPS_OK  := $(VENV)/.deps-installed
+NLU_DATA := $(shell find data -name '*.yml' 2>/dev/null)
+
+# Quiet, offline, reproducible.
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONHASHSEED := 0
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+# Rasa 3.6 runs on Python 3.8-3.10; find a 3.10 (pyenv's first, then PATH).
+PYTHON310 ?= $(shell for p in "$$(pyenv root 2>/dev/null)"/versions/3.10*/bin/python3.10 python3.10 /usr/bin/python3.10 /usr/local/bin/python3.10; do \
+	  command -v "$$p" >/dev/null 2>&1 && "$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo "$$p"; break; }; done)
+
+.PHONY: help setup train validate run shell test test-unit test-stories eval bench clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+
+$(DEPS_OK): requirements.lock
+	@if [ -z "$(PYTHON310)" ]; then \
+	  echo "error: Python 3.10 not found. Rasa 3.6 needs Python 3.8-3.10." >&2; \
+	  echo "       Install it (e.g. 'pyenv install 3.10.13') or pass PYTHON310=/path/to/python3.10." >&2; \
+	  exit 1; fi
+	@[ -x $(PY) ] || { echo "Creating $(VENV) with $(PYTHON310)"; "$(PYTHON310)" -m venv $(VENV); }
+	$(PY) -m pip install --quiet --upgrade pip==24.0 setuptools==70.3.0 wheel==0.45.1 2> >(grep -v 'is ignored' >&2)
+	$(PY) -m pip install --quiet --no-deps -r requirements.lock 2> >(grep -v 'is ignored' >&2)
+	$(PY) -m pip check
+	$(PY) -m bot.spacy_model
+	@touch $@
+
+setup: $(DEPS_OK) ## Create .venv (Python 3.10) and install pinned dependencies
+
+$(MODEL): $(DEPS_OK) config.yml domain.yml $(NLU_DATA)
+	@mkdir -p models
+	@start=$$(date +%s); \
+	$(RASA) train --quiet --fixed-model-name assistant --out models && \
+	echo "training took $$(( $$(date +%s) - start ))s" | tee models/train-time.txt
+
+train: $(MODEL) ## Train the model when data, config or domain changed
+
+validate: $(DEPS_OK) ## Check data and domain (warnings fail)
+	$(RASA) data validate --fail-on-warnings --max-history 5
+
+run: $(MODEL) ## Set up, train if needed, serve everything on localhost
+	$(PY) -m bot serve
+
+shell: $(MODEL) ## Talk to the assistant in the terminal
+	$(PY) -m bot shell
+
+test-unit: $(MODEL) ## pytest suite (needs the trained model)
+	$(PY) -m pytest
+
+test-stories: $(MODEL) ## Rasa test stories (tests/test_stories.yml)
+	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml --fail-on-prediction-errors --out results/stories
+
+test: validate $(MODEL) test-unit test-stories ## Set up, validate, train, run every test
+
+clean: ## Remove trained models and test results
+	rm -rf models results
