@@ -15,6 +15,8 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONHASHSEED := 0
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
+# Custom NLU components and actions import from the repository root.
+export PYTHONPATH := $(CURDIR)
 
 # Rasa 3.6 runs on Python 3.8-3.10; find a 3.10 (pyenv's first, then PATH).
 PYTHON310 ?= $(shell for p in "$$(pyenv root 2>/dev/null)"/versions/3.10*/bin/python3.10 python3.10 /usr/bin/python3.10 /usr/local/bin/python3.10; do \
@@ -39,7 +41,7 @@ $(DEPS_OK): requirements.lock
 
 setup: $(DEPS_OK) ## Create .venv (Python 3.10) and install pinned dependencies
 
-$(MODEL): $(DEPS_OK) config.yml domain.yml $(NLU_DATA)
+$(MODEL): $(DEPS_OK) config.yml domain.yml $(NLU_DATA) bot/nlu/red_flags.py bot/safety.py
 	@mkdir -p models
 	@start=$$(date +%s); \
 	$(RASA) train --quiet --fixed-model-name assistant --out models && \
@@ -48,7 +50,7 @@ $(MODEL): $(DEPS_OK) config.yml domain.yml $(NLU_DATA)
 train: $(MODEL) ## Train the model when data, config or domain changed
 
 validate: $(DEPS_OK) ## Check data and domain (warnings fail)
-	$(RASA) data validate --fail-on-warnings --max-history 5
+	$(PY) -m bot.validate
 
 run: $(MODEL) ## Set up, train if needed, serve everything on localhost
 	$(PY) -m bot serve

@@ -17,7 +17,7 @@ from bot.profile import WEEKDAYS, PracticeProfile, TimeRange
 
 UTC = dt.timezone.utc
 SMS_MAX_CHARS = 306
-_SEARCH_DAYS = 800  # hours repeat weekly; special days are finite, so this always ends
+SEARCH_DAYS = 800  # hours repeat weekly; special days are finite, so this always ends
 
 MONTHS = (
     "January", "February", "March", "April", "May", "June",
@@ -89,7 +89,7 @@ def next_opening(profile: PracticeProfile, now: dt.datetime) -> dt.datetime:
     opening time the practice counts as open, so the answer is the next opening.
     """
     local = local_now(profile, now)
-    for offset in range(_SEARCH_DAYS):
+    for offset in range(SEARCH_DAYS):
         day = local.date() + dt.timedelta(days=offset)
         for start, _end in open_ranges(profile, day):
             opens = local_datetime(day, start, profile.timezone)
@@ -126,7 +126,7 @@ def date_text(day: dt.date, with_year: bool = False) -> str:
     return f"{text} {day.year}" if with_year else text
 
 
-def _needs_year(day: dt.date, today: dt.date) -> bool:
+def needs_year(day: dt.date, today: dt.date) -> bool:
     # Within the coming ten months a date without a year is unambiguous.
     return day < today and day.year != today.year or (day - today).days > 300
 
@@ -142,7 +142,7 @@ def day_phrase(day: dt.date, today: dt.date) -> str:
         return "yesterday"
     if 2 <= delta <= 6:
         return f"on {WEEKDAYS[day.weekday()].capitalize()}"
-    return f"on {date_text(day, _needs_year(day, today))}"
+    return f"on {date_text(day, needs_year(day, today))}"
 
 
 def describe_moment(profile: PracticeProfile, moment: dt.datetime, now: dt.datetime) -> str:
@@ -226,15 +226,21 @@ _MONTH_PATTERN = "|".join(sorted(_MONTH_WORDS, key=len, reverse=True))
 _ORDINAL = r"(?:st|nd|rd|th)"
 
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
-_NUMERIC_DATE = re.compile(r"(?<![\d/.:])(\d{1,2})(?:/(\d{1,2})(?:/(\d{2}|\d{4}))?|\.(\d{1,2})\.(\d{4}))(?![\d/.:])")
+# 24/12, 12/24, 24/12/2026; dotted only with a year (24.12.2026), as 4.30 is a time.
+_NUMERIC_DATE = re.compile(
+    r"(?<![\d/.:])(\d{1,2})(?:/(\d{1,2})(?:/(\d{2}|\d{4}))?|\.(\d{1,2})\.(\d{4}))(?![\d/.:])"
+)
 _DAY_MONTH = re.compile(
     rf"\b(\d{{1,2}}){_ORDINAL}?\s+(?:of\s+)?({_MONTH_PATTERN})\.?\b(?:,?\s+(\d{{4}})\b)?"
 )
 _MONTH_DAY = re.compile(
-    rf"\b({_MONTH_PATTERN})\.?\s+(?:the\s+)?(\d{{1,2}}){_ORDINAL}?\b(?!\s*(?:am|pm)\b|[:.]\d)(?:,?\s+(\d{{4}})\b)?"
+    rf"\b({_MONTH_PATTERN})\.?\s+(?:the\s+)?(\d{{1,2}}){_ORDINAL}?\b"
+    r"(?!\s*(?:am|pm)\b|[:.]\d)"  # "may 3pm" is a time, not the 3rd of May
+    r"(?:,?\s+(\d{4})\b)?"
 )
 _DAY_OF_MONTH = re.compile(
-    rf"\bthe\s+(\d{{1,2}}){_ORDINAL}?\b(?!\s*(?:time|visit|session|appointment|massage|[:.]\d|am\b|pm\b))"
+    rf"\bthe\s+(\d{{1,2}}){_ORDINAL}?\b"
+    r"(?!\s*(?:time|visit|session|appointment|massage|[:.]\d|am\b|pm\b))"  # "the 1st time"
 )
 _RELATIVE_DAYS = (
     (re.compile(r"\b(?:the\s+)?day\s+after\s+(?:tomorrow|tmrw|tmr)\b"), 2),
@@ -383,14 +389,15 @@ def _weekday(text: str, today: dt.date) -> Optional[DayMatch]:
             continue
         wanted = _WEEKDAY_WORDS[word]
         ahead = (wanted - today.weekday()) % 7
-        start = token.start()
-        if before in {"next", "coming"} or (before == "week" and index >= 2 and tokens[index - 2].group() == "next"):
-            # "next tuesday": the first one after today, never today itself.
-            start = tokens[index - 1].start() if before != "week" else tokens[index - 2].start()
+        two_before = tokens[index - 2].group() if index >= 2 else ""
+        if before in {"next", "coming"} or (before == "week" and two_before == "next"):
+            # "next tuesday", "next week tuesday": the first one after today, never today.
+            start = tokens[index - (2 if before == "week" else 1)].start()
             return DayMatch(today + dt.timedelta(days=ahead or 7), (start, token.end()))
-        if before == "this":
-            start = tokens[index - 1].start()
-        return DayMatch(today + dt.timedelta(days=ahead), (start, token.end()), plain_weekday=before != "this")
+        start = tokens[index - 1].start() if before == "this" else token.start()
+        return DayMatch(
+            today + dt.timedelta(days=ahead), (start, token.end()), plain_weekday=before != "this"
+        )
     return None
 
 
@@ -464,11 +471,27 @@ def sms_safe(text: str) -> str:
     return cut
 
 
-def _status_sentence(profile: PracticeProfile, now: dt.datetime) -> str:
+def _status_sentence(profile: PracticeProfile, now: dt.datetime, answer_yes: bool = False) -> str:
     closing = closes_at(profile, now)
     if closing is not None:
-        return f"Yes, we're open right now, until {time_text(closing.time())}."
-    return f"We're closed right now. We open {describe_moment(profile, next_opening(profile, now), now)}."
+        lead = "Yes, we're" if answer_yes else "We're"
+        return f"{lead} open right now, until {time_text(closing.time())}."
+    opening = next_opening(profile, now)
+    # Say why a longer gap than usual: holidays between now and the next opening.
+    today = local_now(profile, now).date()
+    opening_day = opening.astimezone(profile.timezone).date()
+    closures = [
+        f"{day_phrase(day, today)} ({special.reason})"
+        for day, special in sorted(profile.special_days.items())
+        if today <= day < opening_day and not special.hours
+    ][:2]
+    if not closures:
+        closed_when = "right now"
+    elif closures[0].startswith("today"):
+        closed_when = " and ".join(closures)
+    else:
+        closed_when = "right now and " + " and ".join(closures)
+    return f"We're closed {closed_when}. We open {describe_moment(profile, opening, now)}."
 
 
 def _day_sentence(profile: PracticeProfile, day: dt.date, now: dt.datetime) -> str:
@@ -479,9 +502,9 @@ def _day_sentence(profile: PracticeProfile, day: dt.date, now: dt.datetime) -> s
     note = f" ({special.reason})" if special else ""
     past = day < today
     if ranges:
-        verb = "were" if past else "are"
         lead = phrase[0].upper() + phrase[1:]
-        return f"{lead} we {verb} open {_ranges_text(ranges)}{note}."
+        we_are = "we were" if past else "we're"
+        return f"{lead} {we_are} open {_ranges_text(ranges)}{note}."
     if past:
         return f"We were closed {phrase}{note}."
     after_day = local_datetime(day, dt.time(23, 59), profile.timezone)
@@ -527,20 +550,18 @@ def answer_hours_question(profile: PracticeProfile, text: str, now: dt.datetime)
         web = _day_sentence(profile, match.date, now)
         return web, sms_safe(web)
 
-    status = _status_sentence(profile, now)
     if match is not None or asks_now:
+        status = _status_sentence(profile, now, answer_yes=True)
         # About today: the status, plus today's full hours when they add something.
         ranges = open_ranges(profile, today)
         closing = closes_at(profile, now)
         extra = ""
-        if not ranges:
-            special = profile.special_days.get(today)
-            extra = f" We're closed all day today ({special.reason})." if special else ""
-        elif len(ranges) > 1 or closing is None:
+        if ranges and (len(ranges) > 1 or (closing is None and local.time() < ranges[0][0])):
             extra = f" Today's hours are {day_hours_text(profile, today)}."
         web = status + extra
         return web, sms_safe(web)
 
+    status = _status_sentence(profile, now)
     notes = _upcoming_specials(profile, today)
     web = f"{status}\n\nOur usual hours:\n{week_summary(profile)}"
     sms = f"{status} Hours: {week_summary(profile, compact=True)}."

@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_LOG_PATH = REPO_ROOT / "var" / "notifications.log"
+LOG_PATH_ENV_VAR = "BOT_NOTIFICATIONS_LOG"  # where FileNotifier writes, when set
 SMTP_TIMEOUT_SECONDS = 10
 TWILIO_TIMEOUT_SECONDS = 10
 # Four concatenated GSM-7 segments: room for the essentials, bounded cost.
@@ -43,8 +44,9 @@ class NotifierConfigError(ValueError):
 
 _EMAIL = re.compile(r"(?<![\w.+-])([A-Za-z0-9_%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
 # 7 to 15 digits, optionally starting with +, with at most two separators between digits.
-_PHONE = re.compile(r"(?<![\w+])\+?\d(?:[\s().-]{0,2}\d){6,14}(?![\w:])")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_PHONE = re.compile(r"(?<![\w+])\+?\d(?:[\s().-]{0,2}\d){6,14}(?!\w)")
+# Dates (and "date hour" as in "2026-12-25 10:30") look like digit runs too.
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[ T]\d{1,2})?")
 
 
 def _mask_phone(match: "re.Match[str]") -> str:
@@ -78,7 +80,7 @@ class FileNotifier(Notifier):
     """Appends each notification, timestamped, to a local file (and logs it)."""
 
     def __init__(self, path: Optional[Union[str, Path]] = None):
-        self.path = Path(path) if path else DEFAULT_LOG_PATH
+        self.path = Path(path or os.environ.get(LOG_PATH_ENV_VAR) or DEFAULT_LOG_PATH)
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
@@ -332,3 +334,17 @@ def notify_in_background(notifier: Notifier, subject: str, body: str) -> threadi
     worker = threading.Thread(target=deliver, name="staff-notification", daemon=True)
     worker.start()
     return worker
+
+
+def notify_staff(profile_raw: Mapping[str, Any], subject: str, body: str) -> Optional[threading.Thread]:
+    """Tell staff in the background using the profile's notifier.
+
+    A broken notifier configuration is logged, never raised: the client's
+    request is already stored and must still be confirmed to them.
+    """
+    try:
+        notifier = notifier_from_config(profile_raw)
+    except NotifierConfigError as exc:
+        log.error("staff notifier misconfigured, falling back to the file log: %s", exc)
+        notifier = FileNotifier()
+    return notify_in_background(notifier, subject, body)

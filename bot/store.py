@@ -315,7 +315,10 @@ class RequestStore:
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
-        safe_url = make_url(self.url).render_as_string(hide_password=True) if "://" in self.url else "?"
+        try:
+            safe_url = make_url(self.url).render_as_string(hide_password=True)
+        except Exception:  # a malformed URL; don't risk printing a password
+            safe_url = "(unparseable URL)"
         return f"RequestStore(url={safe_url!r}, spool_dir={str(self.spool_dir)!r})"
 
     # -- connection ---------------------------------------------------------------
@@ -433,6 +436,16 @@ class RequestStore:
         if not self.spool_dir.is_dir():
             return []
         return sorted(p for p in self.spool_dir.glob("*.json") if not p.name.startswith("."))
+
+    def spooled_requests(self) -> List[ClientRequest]:
+        """The requests waiting in the spool (readable files only), oldest first."""
+        found = []
+        for path in self.spooled_files():
+            try:
+                found.append(request_from_json(json.loads(path.read_text(encoding="utf-8"))["request"]))
+            except (OSError, ValueError, KeyError, TypeError):
+                continue
+        return sorted(found, key=lambda r: r.created_at)
 
     def problem_files(self) -> List[Path]:
         """Spool files that could not be read or stored (*.bad); a person must look."""
@@ -574,3 +587,21 @@ def _describe(exc: BaseException) -> str:
     """A one-line error description; parameters are hidden by the engine."""
     first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     return f"{type(exc).__name__}: {first_line}" if first_line else type(exc).__name__
+
+
+_shared: Dict[str, RequestStore] = {}
+_shared_lock = threading.Lock()
+
+
+def shared_store() -> RequestStore:
+    """One store (and one connection pool) per configured database URL.
+
+    The action server handles many requests; a store per request would leave a
+    connection pool behind each time. Re-reads BOT_DATABASE_URL so tests and
+    deployments can point it elsewhere.
+    """
+    url = _default_url()
+    with _shared_lock:
+        if url not in _shared:
+            _shared[url] = RequestStore(url)
+        return _shared[url]

@@ -1,0 +1,44 @@
+"""Answer any FAQ topic by name: used when a question arrives mid-form.
+
+Outside forms each topic has its own rule; inside a form one rule covers them
+all, answers with this action and then returns to the form's question.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Callable, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.practice import ANSWERS, practice_answer
+from actions.replies import Reply, send
+
+ARTICLE_TOPICS = (
+    "why_glutes", "glute_muscles", "conditions_helped", "pregnancy", "technique", "soreness_pain",
+    "self_massage", "draping_coverage", "underwear", "when_in_session", "aftercare_effects", "ask_for_glutes",
+)
+OTHER_RESPONSES = ("bot_challenge", "what_can_you_do", "thanks")
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class ActionAnswerTopic(Action):
+    clock: Callable[[], dt.datetime] = staticmethod(_utc_now)
+
+    def name(self) -> Text:
+        return "action_answer_topic"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        topic = tracker.get_intent_of_latest_message()
+        if topic in ANSWERS:
+            answer = practice_answer(topic, tracker.latest_message.get("text") or "", self.clock())
+            # Mid-form, the form's own question follows: no extra buttons.
+            send(dispatcher, tracker, Reply(answer.web, answer.sms, buttons=(), sms_buttons=()))
+        elif topic in ARTICLE_TOPICS or topic in OTHER_RESPONSES:
+            dispatcher.utter_message(response=f"utter_{topic}")
+        else:
+            dispatcher.utter_message(response="utter_what_can_you_do")
+        return []

@@ -1,0 +1,457 @@
+"""SMS channel: Twilio's Messaging webhook in, TwiML out.
+
+Configure it in credentials.yml as `bot.channels.sms.SmsInput:`; every key is optional:
+
+    bot.channels.sms.SmsInput:
+      public_url: https://example.org/webhooks/sms/webhook   # else env SMS_PUBLIC_URL, else request.url
+      state_path: var/sms_state.sqlite3                      # else env SMS_STATE_PATH
+      allow_unsigned: false                                  # else env SMS_ALLOW_UNSIGNED; dev only
+
+The auth token comes from env TWILIO_AUTH_TOKEN (or an `auth_token` key). Point the
+Twilio number's "A message comes in" webhook (HTTP POST) at /webhooks/sms/webhook.
+
+How it behaves:
+- Every request must carry a valid X-Twilio-Signature, computed over `public_url`
+  (what Twilio called, which differs from request.url behind a proxy) and the form
+  fields. Missing or wrong signature: 403. With no auth token at all, every request is
+  refused unless allow_unsigned is set, which is for local development only and
+  logs a loud warning on start and on every request.
+- The bot's replies go back in the HTTP response as TwiML, so they arrive in order.
+  Several bot messages are joined into one SMS while they fit in two segments.
+  Buttons become "Reply 1 for ..., 2 for ..."; a later reply of just "1" or "2" sends
+  that button's payload. The last options per number live in SQLite for 24 hours.
+- STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT opt the number out: one confirmation,
+  then silence (an empty <Response/>) until START, UNSTOP or YES. HELP or INFO always
+  gets a short help text. Opt-outs are stored in SQLite, so they survive restarts.
+  Twilio's own Advanced Opt-Out may also answer these keywords; ours is the record the
+  bot itself obeys.
+- An empty or media-only message gets a short "please type your question" reply.
+- A redelivered MessageSid gets exactly the TwiML it got the first time (kept 48
+  hours); a redelivery that arrives while the first is still being answered waits for
+  that same answer. The bot never sees the message twice.
+- Bad input is a 4xx, never a 500: wrong content type 415, oversized body 413,
+  malformed form or missing From 400. If the bot itself fails, the client gets a
+  polite apology with the practice's phone number.
+
+This channel can only answer; it cannot start a conversation (get_output_channel is None).
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import re
+import string
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Union
+from urllib.parse import parse_qsl
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from twilio.request_validator import RequestValidator
+from twilio.twiml.messaging_response import MessagingResponse
+
+from bot.channels.sms_store import SmsOption, SmsStateStore
+from bot.profile import current_profile
+from bot.channels.sms_text import (
+    MAX_SEGMENTS,
+    fit_to_two_segments,
+    fits_two_segments,
+    sms_segments,
+    to_sms_text,
+)
+
+__all__ = [
+    "SmsInput",
+    "SmsOutput",
+    "SmsOption",
+    "compose_sms_reply",
+    "fit_to_two_segments",
+    "sms_segments",
+    "to_sms_text",
+    "MAX_SEGMENTS",
+]
+
+logger = logging.getLogger(__name__)
+
+AUTH_TOKEN_ENV_VAR = "TWILIO_AUTH_TOKEN"
+PUBLIC_URL_ENV_VAR = "SMS_PUBLIC_URL"
+ALLOW_UNSIGNED_ENV_VAR = "SMS_ALLOW_UNSIGNED"
+
+STOP_WORDS = frozenset({"stop", "stopall", "stop all", "unsubscribe", "cancel", "end", "quit"})
+START_WORDS = frozenset({"start", "unstop", "yes"})
+HELP_WORDS = frozenset({"help", "info"})
+
+MAX_BODY_BYTES = 32 * 1024  # Twilio's own limit is 1600 characters of text plus metadata.
+MAX_TEXT_CHARS = 1600
+MAX_FORM_FIELDS = 200
+MAX_OPTIONS = 9  # one digit per choice keeps "Reply 1" unambiguous
+MAX_SMS_PER_REPLY = 3
+
+_OPTION_CHOICE = re.compile(r"^\s*#?\s*(\d{1,2})\s*[.)]?\s*$")
+_KEYWORD_TRIM = string.whitespace + string.punctuation
+TWIML_CONTENT_TYPE = "application/xml"
+
+
+def _truthy(value: Any) -> bool:
+    return str(value).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _keyword(body: str) -> str:
+    return " ".join(body.strip(_KEYWORD_TRIM).lower().split())
+
+
+def twiml(bodies: List[str]) -> str:
+    """TwiML with one <Message> per body (empty list: an empty <Response/>)."""
+    reply = MessagingResponse()
+    for body in bodies:
+        reply.message(body)  # ElementTree escapes &, < and >
+    return reply.to_xml()
+
+
+class SmsOutput(CollectingOutputChannel):
+    """Collects the bot's messages for one webhook call. Named "sms" so domain
+    responses can carry a `channel: sms` variant."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "sms"
+
+
+def _options_line(options: List[SmsOption]) -> str:
+    choices = ", ".join(f"{number} for {option.title}" for number, option in enumerate(options, 1))
+    return f"Reply {choices}."
+
+
+def _button_title(button: Dict[str, Any]) -> str:
+    return to_sms_text(str(button.get("title") or button.get("payload") or "")).rstrip(".!?:;,")
+
+
+def compose_sms_reply(messages: List[Dict[str, Any]]) -> tuple:
+    """Turn collected bot messages into (sms_bodies, options).
+
+    Texts are folded to ASCII and joined line by line into as few SMS as fit in two
+    segments each. The last message with buttons defines the numbered options, whose
+    "Reply 1 for ..." line always ends the last SMS and is never cut.
+    """
+    texts: List[str] = []
+    options: List[SmsOption] = []
+    for message in messages:
+        text = message.get("text")
+        custom = message.get("custom")
+        if not text and isinstance(custom, dict) and isinstance(custom.get("text"), str):
+            text = custom["text"]
+        if isinstance(message.get("attachment"), str) and not text:
+            text = message["attachment"]
+        if text:
+            folded = to_sms_text(str(text))
+            if folded:
+                texts.append(folded)
+        buttons = message.get("buttons") or []
+        if buttons:
+            options = [
+                SmsOption(_button_title(b), str(b.get("payload") or b.get("title") or ""))
+                for b in buttons[:MAX_OPTIONS]
+                if isinstance(b, dict) and (b.get("payload") or b.get("title"))
+            ]
+
+    bodies: List[str] = []
+    for text in texts:
+        joined = f"{bodies[-1]}\n{text}" if bodies else text
+        if bodies and fits_two_segments(joined):
+            bodies[-1] = joined
+        else:
+            bodies.append(fit_to_two_segments(text))
+
+    if options:
+        tail = _options_line(options)
+        if not bodies:
+            bodies.append(fit_to_two_segments(tail))
+        else:
+            bodies[-1] = fit_to_two_segments(bodies[-1], "\n" + tail)
+
+    if len(bodies) > MAX_SMS_PER_REPLY:
+        # Keep the last SMS (it carries the options); squeeze the overflow before it.
+        overflow = "\n".join(bodies[MAX_SMS_PER_REPLY - 2 : -1])
+        bodies = bodies[: MAX_SMS_PER_REPLY - 2] + [fit_to_two_segments(overflow), bodies[-1]]
+    return bodies, options
+
+
+class _FormFields(dict):
+    """name -> list of values; `getall` lets RequestValidator sign repeated fields."""
+
+    def getall(self, name: str) -> List[str]:
+        return self[name]
+
+    def first(self, name: str, default: str = "") -> str:
+        values = self.get(name)
+        return values[0] if values else default
+
+
+class _BadRequest(Exception):
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+class SmsInput(InputChannel):
+    """Rasa input channel for SMS through a Twilio phone number (webhook /webhooks/sms/webhook)."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "sms"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        credentials = credentials or {}
+        return cls(
+            auth_token=credentials.get("auth_token") or os.environ.get(AUTH_TOKEN_ENV_VAR),
+            public_url=credentials.get("public_url") or os.environ.get(PUBLIC_URL_ENV_VAR),
+            state_path=credentials.get("state_path"),
+            allow_unsigned=_truthy(
+                credentials.get("allow_unsigned", os.environ.get(ALLOW_UNSIGNED_ENV_VAR, ""))
+            ),
+        )
+
+    def __init__(
+        self,
+        auth_token: Optional[str] = None,
+        public_url: Optional[str] = None,
+        state_path: Union[str, os.PathLike, None] = None,
+        allow_unsigned: bool = False,
+        store: Optional[SmsStateStore] = None,
+        profile_loader: Callable[[], Any] = None,
+    ) -> None:
+        self.auth_token = (auth_token or "").strip() or None
+        self.public_url = (public_url or "").strip() or None
+        self.allow_unsigned = bool(allow_unsigned) and self.auth_token is None
+        self.store = store or SmsStateStore(state_path)
+        self._validator = RequestValidator(self.auth_token) if self.auth_token else None
+        self._in_flight: Dict[str, asyncio.Future] = {}
+        # Read on every use, so an edited profile shows up without a restart.
+        self._profile_loader = profile_loader or current_profile
+        if allow_unsigned and self.auth_token:
+            logger.warning("SMS channel: allow_unsigned is ignored because an auth token is set.")
+
+    # -- request checks -------------------------------------------------------------
+    def _announce_security_mode(self) -> None:
+        if self._validator is not None:
+            return
+        if self.allow_unsigned:
+            logger.warning(
+                "!!! SMS channel: NO TWILIO_AUTH_TOKEN and allow_unsigned is on. Anyone who can "
+                "reach /webhooks/sms/webhook can text as any number. Local development only. !!!"
+            )
+        else:
+            logger.error(
+                "SMS channel: TWILIO_AUTH_TOKEN is not set, so every SMS webhook is refused (403). "
+                "Set it, or for local development only set SMS_ALLOW_UNSIGNED=1."
+            )
+
+    @staticmethod
+    def _parse_form(request: Request) -> _FormFields:
+        content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+        if content_type != "application/x-www-form-urlencoded":
+            raise _BadRequest(415, "expected application/x-www-form-urlencoded")
+        body = request.body or b""
+        if len(body) > MAX_BODY_BYTES:
+            raise _BadRequest(413, "body too large")
+        try:
+            pairs = parse_qsl(
+                body.decode("utf-8"),
+                keep_blank_values=True,  # Twilio signs empty fields too (Body= on a photo)
+                strict_parsing=False,
+                encoding="utf-8",
+                errors="strict",
+                max_num_fields=MAX_FORM_FIELDS,
+            )
+        except (UnicodeDecodeError, ValueError):
+            raise _BadRequest(400, "malformed form body")
+        fields = _FormFields()
+        for name, value in pairs:
+            fields.setdefault(name, []).append(value)
+        return fields
+
+    def _signed_url(self, request: Request) -> str:
+        if not self.public_url:
+            return request.url
+        query = request.query_string
+        if query and "?" not in self.public_url:
+            return f"{self.public_url}?{query}"
+        return self.public_url
+
+    def _is_authentic(self, request: Request, fields: _FormFields) -> bool:
+        if self._validator is None:
+            if self.allow_unsigned:
+                logger.warning("SMS channel: accepted an UNSIGNED webhook (development mode).")
+            return self.allow_unsigned
+        signature = request.headers.get("x-twilio-signature", "")
+        if not signature:
+            return False
+        return self._validator.validate(self._signed_url(request), fields, signature)
+
+    # -- the conversation -------------------------------------------------------------
+    def _practice_contact(self) -> tuple:
+        """(practice name, phone) for canned replies; generic if the profile is broken."""
+        try:
+            profile = self._profile_loader()
+            return to_sms_text(profile.name), to_sms_text(profile.phone)
+        except Exception:  # a bad profile must not stop STOP/HELP from working
+            logger.exception("SMS channel: could not read the practice profile")
+            return "", ""
+
+    async def _help_text(self) -> str:
+        # The profile is a file read: off the event loop like every other disk access.
+        name, phone = await asyncio.to_thread(self._practice_contact)
+        who = f"{name}: " if name else ""
+        call = f" To talk to a person, call {phone}." if phone else ""
+        return fit_to_two_segments(
+            f"{who}I answer questions about our massage, hours, prices and booking.{call} "
+            "Reply STOP to opt out."
+        )
+
+    async def _canned(self, key: str) -> str:
+        name, phone = await asyncio.to_thread(self._practice_contact)
+        call = f"call us at {phone}" if phone else "call us"
+        texts = {
+            "opted_out": (
+                f"You're unsubscribed{' from ' + name if name else ''} and won't get more texts. "
+                f"Reply START to come back. To cancel a booking, please {call}."
+            ),
+            "opted_in": "Welcome back! Ask me anything about your massage. Reply HELP for help, STOP to opt out.",
+            "empty": "Hi! Your message came through empty. Please type your question, for example: What are your hours?",
+            "media_only": f"Thanks! I can only read text, not pictures or files. Please type your question, or {call}.",
+            "failed": f"Sorry, I'm having trouble right now. Please try again in a few minutes, or {call}.",
+        }
+        return fit_to_two_segments(to_sms_text(texts[key]))
+
+    async def _ask_bot(
+        self,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        sender: str,
+        text: str,
+        message_sid: str,
+        metadata: Dict[str, Any],
+    ) -> tuple:
+        collector = SmsOutput()
+        await on_new_message(
+            UserMessage(
+                text,
+                collector,
+                sender,
+                input_channel=self.name(),
+                message_id=message_sid or None,
+                metadata=metadata,
+            )
+        )
+        return compose_sms_reply(collector.messages)
+
+    async def _answer(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]], fields: _FormFields
+    ) -> tuple:
+        """Return (twiml, cacheable) for one authenticated message."""
+        sender = fields.first("From").strip()
+        body = fields.first("Body")[:MAX_TEXT_CHARS]
+        message_sid = fields.first("MessageSid") or fields.first("SmsSid")
+        try:
+            num_media = int(fields.first("NumMedia", "0") or 0)
+        except ValueError:
+            num_media = 0
+        keyword = _keyword(body)
+        store = self.store
+
+        if keyword in STOP_WORDS:
+            newly_opted_out = await asyncio.to_thread(store.opt_out, sender)
+            await asyncio.to_thread(store.clear_options, sender)
+            return twiml([await self._canned("opted_out")] if newly_opted_out else []), True
+
+        if keyword in HELP_WORDS:
+            return twiml([await self._help_text()]), True
+
+        if await asyncio.to_thread(store.is_opted_out, sender):
+            if keyword in START_WORDS:
+                await asyncio.to_thread(store.opt_in, sender)
+                return twiml([await self._canned("opted_in")]), True
+            return twiml([]), True  # silence: the number has opted out
+
+        if not body.strip():
+            return twiml([await self._canned("media_only" if num_media > 0 else "empty")]), True
+
+        text = body
+        metadata: Dict[str, Any] = {"sms": {"message_sid": message_sid, "num_media": num_media}}
+        choice = _OPTION_CHOICE.match(body)
+        if choice:
+            options = await asyncio.to_thread(store.load_options, sender)
+            number = int(choice.group(1))
+            if 1 <= number <= len(options):
+                selected = options[number - 1]
+                text = selected.payload
+                metadata["sms"]["selected_option"] = selected.title
+
+        try:
+            bodies, options = await self._ask_bot(on_new_message, sender, text, message_sid, metadata)
+        except Exception:
+            logger.exception("SMS channel: the bot failed to answer a message")
+            return twiml([await self._canned("failed")]), False  # not cached: a retry may succeed
+
+        if bodies:
+            await asyncio.to_thread(store.save_options, sender, options)
+        return twiml(bodies), True
+
+    async def _answer_once(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]], fields: _FormFields
+    ) -> str:
+        message_sid = fields.first("MessageSid") or fields.first("SmsSid")
+        if not message_sid:
+            return (await self._answer(on_new_message, fields))[0]
+
+        pending = self._in_flight.get(message_sid)
+        if pending is not None:
+            return await asyncio.shield(pending)
+
+        async def answer_and_remember() -> str:
+            saved = await asyncio.to_thread(self.store.saved_reply, message_sid)
+            if saved is not None:
+                logger.info("SMS channel: repeated MessageSid %s answered from the store", message_sid)
+                return saved
+            reply, cacheable = await self._answer(on_new_message, fields)
+            if cacheable:
+                await asyncio.to_thread(self.store.save_reply, message_sid, reply)
+            return reply
+
+        # Registered before the first await, so a redelivery arriving meanwhile joins it.
+        task = asyncio.ensure_future(answer_and_remember())
+        self._in_flight[message_sid] = task
+        task.add_done_callback(lambda _: self._in_flight.pop(message_sid, None))
+        # Shielded: if Twilio hangs up, the answer still finishes and is saved for its retry.
+        return await asyncio.shield(task)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        sms_webhook = Blueprint("sms_webhook", __name__)
+        self._announce_security_mode()
+
+        @sms_webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @sms_webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            try:
+                fields = self._parse_form(request)
+            except _BadRequest as problem:
+                return response.text(problem.reason, status=problem.status)
+            if not self._is_authentic(request, fields):
+                logger.warning("SMS channel: refused a webhook with a missing or bad signature")
+                return response.text("invalid signature", status=403)
+            if not fields.first("From").strip():
+                return response.text("missing From", status=400)
+            try:
+                reply = await self._answer_once(on_new_message, fields)
+            except Exception:  # e.g. the state file is unwritable: still answer politely
+                logger.exception("SMS channel: could not answer a message")
+                reply = twiml([await self._canned("failed")])
+            return response.text(reply, content_type=TWIML_CONTENT_TYPE)
+
+        return sms_webhook

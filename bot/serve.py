@@ -1,0 +1,139 @@
+"""Start everything `make run` serves, on localhost, and stop it all together.
+
+- action server on :5055 (custom actions in actions/)
+- Rasa on :5005: REST, socket.io and SMS channels; HTTP API bound to 127.0.0.1
+- the demo practice page with the chat widget on :8080
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Dict, List, Optional
+
+REPO = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+MODEL = REPO / "models" / "assistant.tar.gz"
+
+HOST = os.environ.get("BOT_HOST", "127.0.0.1")
+RASA_PORT = int(os.environ.get("RASA_PORT", "5005"))
+ACTIONS_PORT = int(os.environ.get("ACTIONS_PORT", "5055"))
+WEB_PORT = int(os.environ.get("WEB_PORT", "8080"))
+
+
+def quiet_env() -> Dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+def allowed_origins() -> List[str]:
+    configured = os.environ.get("BOT_ALLOWED_ORIGINS")
+    if configured:
+        return configured.split()
+    return [f"http://localhost:{WEB_PORT}", f"http://127.0.0.1:{WEB_PORT}"]
+
+
+def action_server_command(port: int = ACTIONS_PORT) -> List[str]:
+    return [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)]
+
+
+def rasa_server_command(port: int = RASA_PORT, model: Path = MODEL, endpoints: str = "endpoints.yml") -> List[str]:
+    command = [
+        str(VENV_BIN / "rasa"), "run", "--model", str(model), "--enable-api",
+        "--interface", HOST, "--port", str(port),
+        "--credentials", "credentials.yml", "--endpoints", endpoints,
+        "--cors", *allowed_origins(),
+    ]
+    token = os.environ.get("RASA_API_TOKEN")
+    if token:
+        command += ["--auth-token", token]
+    return command
+
+
+def web_server_command(port: int = WEB_PORT, rasa_url: Optional[str] = None) -> List[str]:
+    return [sys.executable, "-m", "bot.web", "--host", HOST, "--port", str(port),
+            "--rasa-url", rasa_url or f"http://{HOST}:{RASA_PORT}"]
+
+
+def wait_for(url: str, timeout: float, process: subprocess.Popen) -> None:
+    """Poll until the URL answers; fail early if the process died."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{' '.join(process.args[:3])} exited with code {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(f"{url} did not answer within {timeout:.0f}s")
+
+
+def stop_all(processes: List[subprocess.Popen]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+    for process in processes:
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def serve() -> int:
+    if not MODEL.exists():
+        print(f"No trained model at {MODEL}. Run `make run` (it trains first).", file=sys.stderr)
+        return 1
+    (REPO / "var").mkdir(exist_ok=True)
+    env = quiet_env()
+    processes: List[subprocess.Popen] = []
+    try:
+        actions = subprocess.Popen(action_server_command(), cwd=REPO, env=env)
+        processes.append(actions)
+        wait_for(f"http://127.0.0.1:{ACTIONS_PORT}/health", 120, actions)
+        rasa = subprocess.Popen(rasa_server_command(), cwd=REPO, env=env)
+        processes.append(rasa)
+        wait_for(f"http://127.0.0.1:{RASA_PORT}/", 300, rasa)
+        web = subprocess.Popen(web_server_command(), cwd=REPO, env=env)
+        processes.append(web)
+        wait_for(f"http://127.0.0.1:{WEB_PORT}/", 60, web)
+        print(
+            "\nThe assistant is running:\n"
+            f"  chat widget on a demo page:  http://localhost:{WEB_PORT}\n"
+            f"  REST:  curl -s -XPOST http://localhost:{RASA_PORT}/webhooks/rest/webhook "
+            "-d '{\"sender\": \"me\", \"message\": \"why glutes?\"}'\n"
+            f"  SMS webhook (Twilio):  http://localhost:{RASA_PORT}/webhooks/sms/webhook\n"
+            "  staff: python -m bot requests   (pending bookings and callbacks)\n"
+            "Press Ctrl-C to stop.\n",
+            flush=True,
+        )
+        while all(p.poll() is None for p in processes):
+            time.sleep(1)
+        print("A server stopped; shutting down the others.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    except (RuntimeError, TimeoutError) as exc:
+        print(f"Could not start: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        stop_all(processes)
+
+
+def shell() -> int:
+    env = quiet_env()
+    actions = subprocess.Popen(action_server_command(), cwd=REPO, env=env)
+    try:
+        wait_for(f"http://127.0.0.1:{ACTIONS_PORT}/health", 120, actions)
+        return subprocess.call(
+            [str(VENV_BIN / "rasa"), "shell", "--model", str(MODEL), "--endpoints", "endpoints.yml"], cwd=REPO, env=env)
+    finally:
+        stop_all([actions])

@@ -1,0 +1,106 @@
+"""Fixtures shared by the whole suite: the trained model and a running bot.
+
+Unit tests need neither. Tests that need the trained model or live servers
+start what they need themselves on free local ports, and stop it afterwards.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Dict, Iterator, List
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+MODEL = REPO / "models" / "assistant.tar.gz"
+
+os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+from tests.measurements import REPORT_LINES
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if REPORT_LINES:
+        terminalreporter.section("assistant measurements")
+        for line in REPORT_LINES:
+            terminalreporter.write_line(line)
+
+
+def require_model() -> Path:
+    if not MODEL.exists():
+        pytest.fail(f"No trained model at {MODEL}: run `make test` (it trains first) or `make train`.")
+    return MODEL
+
+
+@pytest.fixture(scope="session")
+def trained_agent():
+    """The trained Rasa model, loaded once (NLU + dialogue, no action server)."""
+    from rasa.core.agent import Agent
+
+    return Agent.load(str(require_model()))
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def bot_workdir() -> Iterator[Path]:
+    with tempfile.TemporaryDirectory(prefix="bot-e2e-") as folder:
+        yield Path(folder)
+
+
+@pytest.fixture(scope="session")
+def bot_env(bot_workdir: Path) -> Dict[str, str]:
+    """Environment for the servers: an isolated request store and SMS state."""
+    from bot.serve import quiet_env
+
+    env = quiet_env()
+    env["BOT_DATABASE_URL"] = f"sqlite:///{bot_workdir / 'requests.db'}"
+    env["BOT_SPOOL_DIR"] = str(bot_workdir / "spool")
+    env["BOT_NOTIFICATIONS_LOG"] = str(bot_workdir / "notifications.log")
+    env["SMS_STATE_PATH"] = str(bot_workdir / "sms.db")
+    return env
+
+
+@pytest.fixture(scope="session")
+def running_bot(bot_workdir: Path, bot_env: Dict[str, str]) -> Iterator[str]:
+    """Action server + Rasa (REST, socket.io, SMS) on free ports; yields Rasa's base URL."""
+    from bot.serve import action_server_command, rasa_server_command, stop_all, wait_for
+
+    require_model()
+    actions_port, rasa_port = free_port(), free_port()
+    endpoints = bot_workdir / "endpoints.yml"
+    endpoints.write_text(
+        f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
+        f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{bot_workdir / "conversations.db"}"\n'
+    )
+    logs = [open(bot_workdir / name, "wb") for name in ("actions.log", "rasa.log")]
+    processes: List[subprocess.Popen] = []
+    try:
+        processes.append(subprocess.Popen(
+            action_server_command(actions_port), cwd=REPO, env=bot_env, stdout=logs[0], stderr=subprocess.STDOUT))
+        wait_for(f"http://127.0.0.1:{actions_port}/health", 180, processes[0])
+        processes.append(subprocess.Popen(
+            rasa_server_command(rasa_port, MODEL, str(endpoints)), cwd=REPO, env=bot_env,
+            stdout=logs[1], stderr=subprocess.STDOUT))
+        wait_for(f"http://127.0.0.1:{rasa_port}/", 300, processes[1])
+        yield f"http://127.0.0.1:{rasa_port}"
+    except (RuntimeError, TimeoutError) as exc:
+        tail = (bot_workdir / "rasa.log").read_text(errors="replace")[-3000:]
+        pytest.fail(f"could not start the bot: {exc}\n{tail}")
+    finally:
+        stop_all(processes)
+        for log in logs:
+            log.close()
+
+
+def run_cli(env: Dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
