@@ -7,6 +7,7 @@ PY       := $(VENV)/bin/python
 RASA     := $(VENV)/bin/rasa
 MODEL    := models/assistant.tar.gz
 DEPS_OK  := $(VENV)/.deps-installed
+NODE_OK  := node_modules/.package-lock.json
 NLU_DATA := $(shell find data -name '*.yml' 2>/dev/null)
 
 # Quiet, offline, reproducible.
@@ -39,7 +40,12 @@ $(DEPS_OK): requirements.lock
 	$(PY) -m bot.spacy_model
 	@touch $@
 
-setup: $(DEPS_OK) ## Create .venv (Python 3.10) and install pinned dependencies
+# The chat widget's only browser dependency (socket.io-client), from the npm registry.
+$(NODE_OK): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "error: npm not found (needed for the web widget's socket.io client)" >&2; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+
+setup: $(DEPS_OK) $(NODE_OK) ## Create .venv (Python 3.10), install pinned Python and npm dependencies
 
 $(MODEL): $(DEPS_OK) config.yml domain.yml $(NLU_DATA) bot/nlu/red_flags.py bot/safety.py
 	@mkdir -p models
@@ -52,13 +58,13 @@ train: $(MODEL) ## Train the model when data, config or domain changed
 validate: $(DEPS_OK) ## Check data and domain (warnings fail)
 	$(PY) -m bot.validate
 
-run: $(MODEL) ## Set up, train if needed, serve everything on localhost
+run: $(MODEL) $(NODE_OK) ## Set up, train if needed, serve everything on localhost
 	$(PY) -m bot serve
 
 shell: $(MODEL) ## Talk to the assistant in the terminal
 	$(PY) -m bot shell
 
-test-unit: $(MODEL) ## pytest suite (needs the trained model)
+test-unit: $(MODEL) $(NODE_OK) ## pytest suite (needs the trained model)
 	$(PY) -m pytest
 
 test-stories: $(MODEL) ## Rasa test stories (tests/test_stories.yml)
