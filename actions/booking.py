@@ -35,7 +35,8 @@ BOOKING_SLOTS = (
     "client_name", "contact", "requested_time", "requested_day", "service",
     "include_glutes", "booking_note", "booking_confirmed", "change_requested", "invalid_answers", "gave_up",
 )
-_NO_NOTE = re.compile(r"^\s*(no|nope|nah|none|nothing|no thanks?|no thank you|all good|n/?a|not really)\W*$", re.I)
+_NO_NOTE = re.compile(
+    r"^\s*(no|nope|nah|none|nothing|all good|n/?a|not really)([\s,.!]+(thanks?|thank you|thx|ty))?\W*$", re.I)
 _CHANGE_FIELDS = (
     ("requested_time", r"\b(time|day|date|when|morning|afternoon|evening)\b"),
     ("contact", r"\b(phone|number|email|e-mail|contact)\b"),
@@ -216,7 +217,7 @@ class ValidateBookingForm(ClientDetailsValidation):
         options = [(when.describe_slot(profile, s, now), when.describe_slot(profile, s, now)) for s in parsed.suggestions[:3]]
         if parsed.problem is None and parsed.date_only and parsed.start is not None:
             send(dispatcher, tracker, Reply(
-                f"What time on {hours.day_phrase(parsed.start.date(), now.astimezone(profile.timezone).date())}?",
+                f"What time {hours.day_phrase(parsed.start.date(), now.astimezone(profile.timezone).date())}?",
                 "What time that day?", buttons=options, sms_buttons=options))
             return {"requested_time": None, "requested_day": parsed.start.date().isoformat()}
         reason = {
@@ -227,7 +228,8 @@ class ValidateBookingForm(ClientDetailsValidation):
         }.get(parsed.problem or "", "Sorry, I couldn't work out the day and time.")
         offer = " Here are the next open times, or tell me another:" if options else " Could you give a day and a time?"
         return self.refuse(tracker, "requested_time", dispatcher, Reply(
-            reason + offer, (reason + offer) if not sms else reason + " Next open: " + "; ".join(t for t, _ in options[:2]),
+            reason + offer,
+            reason + (" Next open: " + "; ".join(t for t, _ in options[:2]) if options else " What other day and time suit you?"),
             buttons=options, sms_buttons=options[:2]))
 
     def validate_service(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:

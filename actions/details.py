@@ -33,7 +33,8 @@ NOT_AN_ANSWER = frozenset({
 _NAME_PREFIX = re.compile(
     r"^\s*(hi|hello|hey)?[\s,]*(my name is|my name's|name is|it's|it is|i'm|i am|this is|call me|under)\s+", re.I)
 _NAME_AFTER = re.compile(
-    r"\b(?:book|for|name is|name's|i'm|i am|this is|it's|under)\s+((?:[A-Z][a-z'\-]+)(?:\s+[A-Z][a-z'\-]+){0,2})")
+    # Lead-in words in any case ("Book Jane Doe", "I'm Sam"); the name itself capitalised.
+    r"\b(?i:book|for|name is|name's|i'm|i am|this is|it's|under)\s+((?:[A-Z][a-z'\-]+)(?:\s+[A-Z][a-z'\-]+){0,2})")
 _NOT_NAMES = set(
     "monday tuesday wednesday thursday friday saturday sunday today tomorrow tonight next this the a an "
     "january february march april may june july august september october november december "

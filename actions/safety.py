@@ -24,6 +24,8 @@ WHAT_YOU_DESCRIBE = {
     "urgent": "what you describe",
 }
 CALLBACK = ("Request a call back", "/talk_to_therapist")
+# Descriptions that read as plural ("those pregnancy symptoms need ...").
+PLURAL_DESCRIPTIONS = frozenset({"blood_clot", "pregnancy_warning"})
 
 
 def red_flag_kind(tracker: Tracker) -> Optional[str]:
@@ -40,7 +42,8 @@ def safety_reply(kind: Optional[str], emergency_number: str) -> Reply:
     who = "your doctor or midwife" if kind == "pregnancy_warning" else "a doctor"
     if kind in URGENT_KINDS:
         web = (
-            f"I'm sorry you're dealing with this. {what[0].upper() + what[1:]} needs medical help right away: "
+            f"I'm sorry you're dealing with this. {what[0].upper() + what[1:]} "
+            f"{'need' if kind in PLURAL_DESCRIPTIONS else 'needs'} medical help right away: "
             f"please call {emergency_number} or go to the nearest emergency department now"
             + (", or call your midwife or maternity unit." if kind == "pregnancy_warning" else ".")
             + " Please don't wait for a massage appointment. We're thinking of you."

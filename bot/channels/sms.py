@@ -42,7 +42,7 @@ import logging
 import os
 import re
 import string
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Union
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple, Union
 from urllib.parse import parse_qsl
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
@@ -128,7 +128,7 @@ def _button_title(button: Dict[str, Any]) -> str:
     return to_sms_text(str(button.get("title") or button.get("payload") or "")).rstrip(".!?:;,")
 
 
-def compose_sms_reply(messages: List[Dict[str, Any]]) -> tuple:
+def compose_sms_reply(messages: List[Dict[str, Any]]) -> Tuple[List[str], List[SmsOption]]:
     """Turn collected bot messages into (sms_bodies, options).
 
     Texts are folded to ASCII and joined line by line into as few SMS as fit in two
@@ -222,7 +222,7 @@ class SmsInput(InputChannel):
         state_path: Union[str, os.PathLike, None] = None,
         allow_unsigned: bool = False,
         store: Optional[SmsStateStore] = None,
-        profile_loader: Callable[[], Any] = None,
+        profile_loader: Optional[Callable[[], Any]] = None,
     ) -> None:
         self.auth_token = (auth_token or "").strip() or None
         self.public_url = (public_url or "").strip() or None
@@ -293,7 +293,7 @@ class SmsInput(InputChannel):
         return self._validator.validate(self._signed_url(request), fields, signature)
 
     # -- the conversation -------------------------------------------------------------
-    def _practice_contact(self) -> tuple:
+    def _practice_contact(self) -> Tuple[str, str]:
         """(practice name, phone) for canned replies; generic if the profile is broken."""
         try:
             profile = self._profile_loader()

@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.store import RequestStore
+
 PRACTICE_TZ = ZoneInfo("America/Los_Angeles")
 # Wednesday 10 June 2026, 10:30 am in the practice's time zone: open 09:00-19:00.
 OPEN_MOMENT = dt.datetime(2026, 6, 10, 10, 30, tzinfo=PRACTICE_TZ).astimezone(dt.timezone.utc)
@@ -111,3 +113,16 @@ def assert_sms_text(text: str) -> None:
     """Plain ASCII (stays GSM-7) and at most two SMS segments."""
     assert text.isascii(), f"not plain ASCII: {text!r}"
     assert len(text) <= SMS_MAX_CHARS, f"{len(text)} characters: {text!r}"
+
+
+class StoreWatchingDispatcher(CollectingDispatcher):
+    """Notes which requests were already stored each time a reply went out."""
+
+    def __init__(self, store: RequestStore):
+        super().__init__()
+        self.store = store
+        self.stored_when_replying: List[List[str]] = []
+
+    def utter_message(self, *args: Any, **kwargs: Any) -> None:
+        self.stored_when_replying.append([r.reference for r in self.store.list_requests("all")])
+        super().utter_message(*args, **kwargs)

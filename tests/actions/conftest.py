@@ -34,9 +34,9 @@ import actions.practice  # noqa: E402
 import actions.topics  # noqa: E402
 import bot.notify  # noqa: E402
 import bot.store  # noqa: E402
-from action_helpers import OPEN_MOMENT, SMS_SENDER, WEB_SENDER, action_event, user_event  # noqa: E402
 from bot.profile import DEFAULT_PROFILE_PATH, PROFILE_ENV_VAR  # noqa: E402
 from bot.store import RequestStore  # noqa: E402
+from tests.actions.action_helpers import OPEN_MOMENT, SMS_SENDER, WEB_SENDER, action_event, user_event  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DOMAIN_PATH = REPO_ROOT / "domain.yml"
@@ -150,8 +150,10 @@ class StaffNotifications:
 
 @pytest.fixture(autouse=True)
 def staff_notifications(tmp_path, monkeypatch) -> StaffNotifications:
-    """The default FileNotifier writes under tmp_path, never into the repo's var/."""
+    """FileNotifier (the profile has no notifications section) writes under tmp_path, not var/."""
     log_path = tmp_path / "notifications.log"
+    monkeypatch.setenv(bot.notify.LOG_PATH_ENV_VAR, str(log_path))
+    # Also the fallback path, in case a test or the shell clears the variable.
     monkeypatch.setattr(bot.notify, "DEFAULT_LOG_PATH", log_path)
     recorder = StaffNotifications(log_path)
     for module in (actions.booking, actions.handoff):
@@ -201,6 +203,11 @@ def make_tracker(domain) -> Callable[..., Tracker]:
         )
 
     return build
+
+
+@pytest.fixture
+def dispatcher() -> CollectingDispatcher:
+    return CollectingDispatcher()
 
 
 @pytest.fixture

@@ -306,9 +306,9 @@ async def test_widget_against_scripted_rasa(fake_rasa):
 
 
 @pytest.mark.asyncio
-async def test_bot_markup_is_shown_as_text_never_as_html(fake_rasa):
+async def test_markup_stays_text_escape_closes_and_start_over_begins_a_new_session(fake_rasa):
     _require_browser_setup()
-    async with fake_rasa(WebChatInput("user_uttered", "bot_uttered", None, True)) as (rasa_url, _):
+    async with fake_rasa(WebChatInput("user_uttered", "bot_uttered", None, True)) as (rasa_url, agent):
         runner = await start_web("127.0.0.1", 0, rasa_url)
         try:
             async with HeadlessChromium() as page:
@@ -320,14 +320,28 @@ async def test_bot_markup_is_shown_as_text_never_as_html(fake_rasa):
                 await page.wait_for(f"{BOT_TEXTS}.some(t => t.includes('Anything'))", "the reply")
                 texts = await page.evaluate(BOT_TEXTS)
                 bold = await page.evaluate("document.querySelectorAll('.mcw-log b').length")
+
+                first_session = await page.evaluate("localStorage.getItem('massage-chat:session')")
+                await page.click("document.querySelector('.mcw-restart')")
+                after_restart = await page.evaluate(BOT_TEXTS + ".concat(" + USER_TEXTS + ")")
+                await page.type_text("hello again")
+                await page.key("Enter", "Enter", 13, "\r")
+                await page.wait_for(f"{BOT_TEXTS}.includes('You said: hello again')", "the reply in the new session")
+                second_session = await page.evaluate("localStorage.getItem('massage-chat:session')")
+
                 # Escape closes the panel and gives focus back to the launcher.
                 await page.key("Escape", "Escape", 27)
                 await page.wait_for("document.querySelector('.mcw-panel').hidden", "the panel to close")
                 focused = await page.evaluate("document.activeElement.className")
+                exceptions = page.exceptions
         finally:
             await runner.cleanup()
+    assert exceptions == []
     assert "You're welcome! <b>Anything</b> else?" in texts
     assert bold == 0
+    assert len(after_restart) == 1 and "assistant" in after_restart[0]  # only the greeting
+    assert first_session and second_session and first_session != second_session
+    assert [m.sender_id for m in agent.received] == [first_session, second_session]
     assert focused == "mcw-launcher"
 
 
