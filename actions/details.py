@@ -8,6 +8,7 @@ finishing action offers a person instead of looping.
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import FormValidationAction, Tracker
@@ -72,8 +73,15 @@ def find_name(tracker: Tracker) -> Optional[str]:
     return None
 
 
-class ClientDetailsValidation(FormValidationAction):
-    """Name and contact extraction and validation, plus the give-up rule."""
+class ClientDetailsValidation(FormValidationAction, ABC):
+    """Name and contact extraction and validation, plus the give-up rule.
+
+    Abstract, so the action server registers only the concrete forms' validators.
+    """
+
+    @abstractmethod
+    def name(self) -> Text:
+        """validate_<form name>"""
 
     # Slots the finishing action clears; subclasses extend it.
     form_slots: tuple = ("client_name", "contact", "invalid_answers", "gave_up")

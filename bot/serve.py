@@ -34,13 +34,6 @@ def quiet_env() -> Dict[str, str]:
     return env
 
 
-def allowed_origins() -> List[str]:
-    configured = os.environ.get("BOT_ALLOWED_ORIGINS")
-    if configured:
-        return configured.split()
-    return [f"http://localhost:{WEB_PORT}", f"http://127.0.0.1:{WEB_PORT}"]
-
-
 def action_server_command(port: int = ACTIONS_PORT) -> List[str]:
     return [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)]
 
@@ -50,7 +43,6 @@ def rasa_server_command(port: int = RASA_PORT, model: Path = MODEL, endpoints: s
         str(VENV_BIN / "rasa"), "run", "--model", str(model), "--enable-api",
         "--interface", HOST, "--port", str(port),
         "--credentials", "credentials.yml", "--endpoints", endpoints,
-        "--cors", *allowed_origins(),
     ]
     token = os.environ.get("RASA_API_TOKEN")
     if token:

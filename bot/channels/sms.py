@@ -30,8 +30,9 @@ How it behaves:
   hours); a redelivery that arrives while the first is still being answered waits for
   that same answer. The bot never sees the message twice.
 - Bad input is a 4xx, never a 500: wrong content type 415, oversized body 413,
-  malformed form or missing From 400. If the bot itself fails, the client gets a
-  polite apology with the practice's phone number.
+  malformed form or missing From 400. If the bot fails or has nothing to say (as
+  when the action server is down), the client gets a polite apology with the
+  practice's phone number; that answer is not kept, so a redelivery tries again.
 
 This channel can only answer; it cannot start a conversation (get_output_channel is None).
 """
@@ -396,8 +397,12 @@ class SmsInput(InputChannel):
             logger.exception("SMS channel: the bot failed to answer a message")
             return twiml([await self._canned("failed")]), False  # not cached: a retry may succeed
 
-        if bodies:
-            await asyncio.to_thread(store.save_options, sender, options)
+        if not bodies:
+            # Rasa answers nothing when, say, the action server is down; silence would
+            # leave the client waiting, so apologise (uncached: a retry may do better).
+            logger.warning("SMS channel: the bot had no reply for %s", message_sid or "a message")
+            return twiml([await self._canned("failed")]), False
+        await asyncio.to_thread(store.save_options, sender, options)
         return twiml(bodies), True
 
     async def _answer_once(

@@ -1,8 +1,9 @@
 """Rasa pipeline component: clear red-flag wording wins over the classifier.
 
 The patterns live in bot.safety (no Rasa dependency); this component runs them
-on every message after DIET and before the FallbackClassifier, so a clear
-warning sign is routed to the safety answer even when the model is unsure.
+on every message after DIET and after the FallbackClassifier, so a clear
+warning sign is routed to the safety answer even when the model is unsure or
+predicted another topic with high confidence.
 """
 from __future__ import annotations
 
@@ -42,7 +43,10 @@ class RedFlagDetector(GraphComponent):
             if flag is None or (message.get(TEXT) or "").startswith("/"):
                 continue
             intent = {INTENT_NAME_KEY: RED_FLAG_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
-            ranking = [r for r in message.get(INTENT_RANKING_KEY, []) if r.get(INTENT_NAME_KEY) != RED_FLAG_INTENT]
+            ranking = [
+                r for r in message.get(INTENT_RANKING_KEY, [])
+                if r.get(INTENT_NAME_KEY) not in (RED_FLAG_INTENT, "nlu_fallback")
+            ]
             message.set(INTENT, intent, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [intent] + ranking, add_to_output=True)
             entity = {

@@ -303,9 +303,13 @@ async def test_several_bot_messages_share_one_sms_and_long_ones_stay_within_two_
 
 
 @pytest.mark.asyncio
-async def test_a_silent_bot_gives_an_empty_response(sms_app):
+async def test_a_silent_bot_gets_an_apology_and_keeps_the_options(sms_app):
     async with sms_app() as sms:
-        assert await sms.text("silence") == []
+        await sms.text("menu")
+        [body] = await sms.text("silence")
+        assert "Sorry" in body and PRACTICE.phone in body
+        await sms.text("1")  # the options offered before the silence still count
+        assert sms.agent.texts[-1] == "/book_appointment"
 
 
 @pytest.mark.asyncio
