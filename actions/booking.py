@@ -213,7 +213,6 @@ class ValidateBookingForm(ClientDetailsValidation):
             parsed = when.parse_requested_time(f"{day} {text}", profile, now, minutes=minutes)
         if parsed.problem is None and parsed.start is not None and not parsed.date_only:
             return self.accept({"requested_time": parsed.start.isoformat(), "requested_day": None})
-        sms = is_sms(tracker)
         options = [(when.describe_slot(profile, s, now), when.describe_slot(profile, s, now)) for s in parsed.suggestions[:3]]
         if parsed.problem is None and parsed.date_only and parsed.start is not None:
             send(dispatcher, tracker, Reply(
