@@ -47,7 +47,7 @@ $(NODE_OK): package.json package-lock.json
 
 setup: $(DEPS_OK) $(NODE_OK) ## Create .venv (Python 3.10), install pinned Python and npm dependencies
 
-$(MODEL): $(DEPS_OK) config.yml domain.yml $(NLU_DATA) bot/nlu/red_flags.py bot/safety.py
+$(MODEL): $(DEPS_OK) config.yml domain.yml $(NLU_DATA)
 	@mkdir -p models
 	@start=$$(date +%s); \
 	$(RASA) train --quiet --fixed-model-name assistant --out models && \

@@ -1,8 +1,10 @@
 """The real servers over REST: the design questions, a booking, safety, handoff."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import urllib.request
+from zoneinfo import ZoneInfo
 import uuid
 from typing import Dict, List
 
@@ -60,7 +62,7 @@ def test_one_shot_booking_is_stored_and_listed(running_bot, bot_env):
     assert "riverside-massage.example/book" in first  # the online link is always offered
     # Only what is missing is asked (the note), then the summary.
     answer = texts(say(running_bot, sender, "no"))
-    assert "Jane Doe" in answer and "Tuesday" in answer
+    assert "Jane Doe" in answer and "+14155550142" in answer and "($95)" in answer
     done = texts(say(running_bot, sender, "/affirm"))
     assert "reference RB-" in done
     reference = done.split("reference ")[1].split(")")[0]
@@ -69,6 +71,9 @@ def test_one_shot_booking_is_stored_and_listed(running_bot, bot_env):
     rows = json.loads(listed.stdout)
     mine = [r for r in rows if r["reference"] == reference]
     assert mine and mine[0]["name"] == "Jane Doe" and mine[0]["phone"] == "+14155550142"
+    # "next Tuesday 3pm" in the practice's time zone, whatever day the suite runs.
+    start = dt.datetime.fromisoformat(mine[0]["requested_start"]).astimezone(ZoneInfo("America/Los_Angeles"))
+    assert (start.strftime("%A"), start.hour, start.minute) == ("Tuesday", 15, 0)
 
 
 def test_two_unclear_messages_end_in_an_offer_of_a_person(running_bot):
