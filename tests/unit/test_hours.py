@@ -5,52 +5,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot import hours
-from bot.profile import parse_profile
+from tests.unit.profile_factory import make_test_profile
 
 LA = ZoneInfo("America/Los_Angeles")
 UTC = dt.timezone.utc
 
 
-def make_profile(timezone="America/Los_Angeles", holidays=None, exceptions=None, **hours_overrides):
-    """A small, complete profile independent of practice/profile.yml."""
-    weekly = {
-        "monday": "09:00-17:00",
-        "tuesday": "09:00-17:00",
-        "wednesday": "09:00-17:00",
-        "thursday": "09:00-12:00, 13:00-20:00",
-        "friday": "09:00-17:00",
-        "saturday": "10:00-14:00",
-        "sunday": "closed",
-    }
-    weekly.update(hours_overrides)
-    data = {
-        "name": "Test Studio",
-        "timezone": timezone,
-        "contact": {"phone": "+1 415 555 0100", "email": "desk@test-studio.example"},
-        "address": {"street": "1 Test Way", "city": "Portland", "region": "OR", "postcode": "97205"},
-        "mobile_service": "No mobile visits.",
-        "booking": {"online_url": "https://test-studio.example/book", "max_days_ahead": 60, "min_notice_hours": 2},
-        "hours": weekly,
-        "holidays": holidays if holidays is not None else [
-            {"date": "2026-12-25", "name": "Christmas Day"},
-            {"date": "2026-11-26", "name": "Thanksgiving"},
-        ],
-        "exceptions": exceptions if exceptions is not None else [
-            {"date": "2026-12-24", "hours": "09:00-13:00", "reason": "Christmas Eve"},
-            {"date": "2026-10-16", "hours": "closed", "reason": "Staff training"},
-            {"date": "2026-03-08", "hours": "01:00-06:00", "reason": "Night clinic"},
-            {"date": "2026-11-01", "hours": "01:00-03:00", "reason": "Night clinic"},
-        ],
-        "services": [{"key": "massage_60", "name": "60-minute massage", "minutes": 60, "price": 90}],
-        "policies": {
-            key: "Policy text." for key in
-            ("cancellation", "late_arrival", "sick", "tipping", "insurance", "hsa_fsa", "gift_cards")
-        } | {"payment_methods": ["cards"]},
-        "first_visit": {"what_to_wear": "x", "what_to_bring": "x", "eating": "x", "arrive_early_minutes": 10},
-        "therapists": [{"name": "Sam", "gender": "female"}],
-        "etiquette": "Relax.",
-    }
-    return parse_profile(data)
+make_profile = make_test_profile
 
 
 @pytest.fixture(scope="module")
