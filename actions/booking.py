@@ -8,9 +8,7 @@ it was received; if the database is down it waits in the durable spool.
 """
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import logging
 import re
 from typing import Any, Callable, Dict, List, Optional, Text
 
@@ -20,16 +18,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.details import (
-    NOT_AN_ANSWER, ClientDetailsValidation, entity_text, find_name, intent_of, text_of,
+    NOT_AN_ANSWER, ClientDetailsValidation, cleared, entity_text, find_name, intent_of, store_request, text_of,
 )
 from actions.replies import Reply, is_sms, send
 from bot import hours, when
 from bot.contact import extract_email, extract_phone, strip_contact_details
 from bot.notify import notify_staff
 from bot.profile import PracticeProfile, current_profile
-from bot.store import BookingRequest, RequestNotSaved, SaveResult, shared_store
-
-logger = logging.getLogger(__name__)
+from bot.store import BookingRequest, utc_now
 
 BOOKING_SLOTS = (
     "client_name", "contact", "requested_time", "requested_day", "service",
@@ -45,10 +41,6 @@ _CHANGE_FIELDS = (
     ("include_glutes", r"\bglutes?\b"),
     ("booking_note", r"\bnote\b"),
 )
-
-
-def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 def find_service(text: str, profile: PracticeProfile) -> Optional[str]:
@@ -114,7 +106,7 @@ def booking_summary(profile: PracticeProfile, slots: Dict[str, Any], now: dt.dat
 
 
 class ValidateBookingForm(ClientDetailsValidation):
-    clock: Callable[[], dt.datetime] = staticmethod(_utc_now)
+    clock: Callable[[], dt.datetime] = staticmethod(utc_now)
 
     def name(self) -> Text:
         return "validate_booking_form"
@@ -213,7 +205,8 @@ class ValidateBookingForm(ClientDetailsValidation):
             parsed = when.parse_requested_time(f"{day} {text}", profile, now, minutes=minutes)
         if parsed.problem is None and parsed.start is not None and not parsed.date_only:
             return self.accept({"requested_time": parsed.start.isoformat(), "requested_day": None})
-        options = [(when.describe_slot(profile, s, now), when.describe_slot(profile, s, now)) for s in parsed.suggestions[:3]]
+        # A suggestion's button sends its own description, which parses back to that time.
+        options = [(text, text) for text in (when.describe_slot(profile, s, now) for s in parsed.suggestions[:3])]
         if parsed.problem is None and parsed.date_only and parsed.start is not None:
             send(dispatcher, tracker, Reply(
                 f"What time {hours.day_phrase(parsed.start.date(), now.astimezone(profile.timezone).date())}?",
@@ -271,7 +264,7 @@ class ActionBookingIntro(Action):
             f"Happy to help you book! I'll take a few details. Or pick a slot online: {url}",
             buttons=(), sms_buttons=()))
         # A fresh request starts clean (a previous one in this conversation is done).
-        return [SlotSet(slot, None) for slot in BOOKING_SLOTS if slot != "invalid_answers"] + [SlotSet("invalid_answers", 0)]
+        return cleared(BOOKING_SLOTS)
 
 
 class ActionAskService(Action):
@@ -287,7 +280,7 @@ class ActionAskService(Action):
 
 
 class ActionAskBookingConfirmed(Action):
-    clock: Callable[[], dt.datetime] = staticmethod(_utc_now)
+    clock: Callable[[], dt.datetime] = staticmethod(utc_now)
 
     def name(self) -> Text:
         return "action_ask_booking_confirmed"
@@ -305,14 +298,14 @@ class ActionAskBookingConfirmed(Action):
 class ActionFinishBooking(Action):
     """Runs when the booking form ends: store and confirm, or offer a person."""
 
-    clock: Callable[[], dt.datetime] = staticmethod(_utc_now)
+    clock: Callable[[], dt.datetime] = staticmethod(utc_now)
 
     def name(self) -> Text:
         return "action_finish_booking"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         profile = current_profile()
-        reset = [SlotSet(slot, None) for slot in BOOKING_SLOTS if slot != "invalid_answers"] + [SlotSet("invalid_answers", 0)]
+        reset = cleared(BOOKING_SLOTS)
         if tracker.get_slot("gave_up") or not tracker.get_slot("booking_confirmed"):
             send(dispatcher, tracker, Reply(
                 f"I'm sorry, I'm having trouble getting this right. You can book online at {profile.booking_url}, "
@@ -322,11 +315,8 @@ class ActionFinishBooking(Action):
                 sms_buttons=(("Ask a therapist to contact me", "/talk_to_therapist"),)))
             return reset
         request = self.build_request(tracker, profile)
-        try:
-            # The store may wait on a slow database; keep the event loop free.
-            result: SaveResult = await asyncio.get_running_loop().run_in_executor(None, shared_store().save, request)
-        except RequestNotSaved:
-            logger.exception("booking request could not be stored or spooled")
+        result = await store_request(request)
+        if result is None:
             send(dispatcher, tracker, Reply(
                 f"I'm so sorry, I couldn't save your request just now. Please call us on {profile.phone} "
                 f"or book online at {profile.booking_url}.",
@@ -382,4 +372,4 @@ class ActionCancelBooking(Action):
             "Okay, I've cancelled that request. Nothing was sent. What else can I help with?",
             "Okay, cancelled. Nothing was sent.", buttons=(("Book a visit", "/book_appointment"), ("Ask something else", "/what_can_you_do")),
             sms_buttons=()))
-        return [SlotSet(slot, None) for slot in BOOKING_SLOTS if slot != "invalid_answers"] + [SlotSet("invalid_answers", 0), SlotSet("requested_slot", None)]
+        return cleared(BOOKING_SLOTS) + [SlotSet("requested_slot", None)]

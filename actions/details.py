@@ -7,16 +7,22 @@ finishing action offers a person instead of looping.
 """
 from __future__ import annotations
 
+import asyncio
+import logging
 import re
 from abc import ABC, abstractmethod
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Iterable, Optional, Text
 
 from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.replies import Reply, send
 from bot.contact import extract_email, extract_phone, normalize_phone, strip_contact_details
+from bot.store import ClientRequest, RequestNotSaved, SaveResult, shared_store
+
+logger = logging.getLogger(__name__)
 
 MAX_INVALID_ANSWERS = 3
 
@@ -73,6 +79,20 @@ def find_name(tracker: Tracker) -> Optional[str]:
     return None
 
 
+def cleared(slots: Iterable[str]) -> List[EventType]:
+    """Events that forget a finished (or cancelled) request's slots."""
+    return [SlotSet(slot, 0 if slot == "invalid_answers" else None) for slot in slots]
+
+
+async def store_request(request: ClientRequest) -> Optional[SaveResult]:
+    """Save off the event loop (the database may be slow); None if even the spool failed."""
+    try:
+        return await asyncio.get_running_loop().run_in_executor(None, shared_store().save, request)
+    except RequestNotSaved:
+        logger.exception("%s request could not be stored or spooled", request.kind)
+        return None
+
+
 class ClientDetailsValidation(FormValidationAction, ABC):
     """Name and contact extraction and validation, plus the give-up rule.
 
@@ -82,9 +102,6 @@ class ClientDetailsValidation(FormValidationAction, ABC):
     @abstractmethod
     def name(self) -> Text:
         """validate_<form name>"""
-
-    # Slots the finishing action clears; subclasses extend it.
-    form_slots: tuple = ("client_name", "contact", "invalid_answers", "gave_up")
 
     async def required_slots(
         self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

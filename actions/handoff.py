@@ -7,9 +7,7 @@ pauses itself for this conversation until staff resume it
 """
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import logging
 from typing import Any, Callable, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -17,21 +15,15 @@ from rasa_sdk.events import ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.details import ClientDetailsValidation, intent_of, text_of
+from actions.details import ClientDetailsValidation, cleared, intent_of, store_request, text_of
 from actions.replies import Reply, send
 from bot import hours
 from bot.notify import notify_staff
 from bot.profile import current_profile
-from bot.store import CallbackRequest, RequestNotSaved, shared_store
-
-logger = logging.getLogger(__name__)
+from bot.store import CallbackRequest, utc_now
 
 CALLBACK_SLOTS = ("client_name", "contact", "best_time", "callback_question", "invalid_answers", "gave_up")
 TRANSCRIPT_TURNS = 12
-
-
-def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 def transcript(tracker: Tracker, turns: int = TRANSCRIPT_TURNS) -> str:
@@ -58,7 +50,7 @@ def first_question(tracker: Tracker) -> str:
 class ActionHandoff(Action):
     """Opens the handoff: says what will happen, then the callback form runs."""
 
-    clock: Callable[[], dt.datetime] = staticmethod(_utc_now)
+    clock: Callable[[], dt.datetime] = staticmethod(utc_now)
 
     def name(self) -> Text:
         return "action_handoff"
@@ -83,7 +75,7 @@ class ActionHandoff(Action):
 
 
 class ValidateCallbackForm(ClientDetailsValidation):
-    clock: Callable[[], dt.datetime] = staticmethod(_utc_now)
+    clock: Callable[[], dt.datetime] = staticmethod(utc_now)
 
     def name(self) -> Text:
         return "validate_callback_form"
@@ -122,14 +114,14 @@ class ValidateCallbackForm(ClientDetailsValidation):
 class ActionFinishCallback(Action):
     """Stores the callback request, tells staff, and tells the client what next."""
 
-    clock: Callable[[], dt.datetime] = staticmethod(_utc_now)
+    clock: Callable[[], dt.datetime] = staticmethod(utc_now)
 
     def name(self) -> Text:
         return "action_finish_callback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         profile, now = current_profile(), self.clock()
-        reset = [SlotSet(slot, None) for slot in CALLBACK_SLOTS if slot != "invalid_answers"] + [SlotSet("invalid_answers", 0)]
+        reset = cleared(CALLBACK_SLOTS)
         if tracker.get_slot("gave_up") or not tracker.get_slot("contact"):
             send(dispatcher, tracker, Reply(
                 f"I'm sorry, I couldn't take your details. Please call us on {profile.phone} and we'll help you directly.",
@@ -145,10 +137,8 @@ class ActionFinishCallback(Action):
             sender_id=tracker.sender_id,
             transcript=transcript(tracker),
         )
-        try:
-            result = await asyncio.get_running_loop().run_in_executor(None, shared_store().save, request)
-        except RequestNotSaved:
-            logger.exception("callback request could not be stored or spooled")
+        result = await store_request(request)
+        if result is None:
             send(dispatcher, tracker, Reply(
                 f"I'm so sorry, I couldn't save your request. Please call us on {profile.phone}.",
                 f"Sorry, I couldn't save that. Please call {profile.phone}.", buttons=(), sms_buttons=()))

@@ -16,10 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.replies import BOOK, MORE, TALK, Reply, send
 from bot import hours
 from bot.profile import PracticeProfile, current_profile
-
-
-def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+from bot.store import utc_now
 
 
 def _mentions(text: str, pattern: str) -> bool:
@@ -168,7 +165,7 @@ def practice_answer(topic: str, text: str, now: dt.datetime, profile: Optional[P
 
 class ActionPracticeAnswer(Action):
     # Tests replace this to pin the clock.
-    clock: Callable[[], dt.datetime] = staticmethod(_utc_now)
+    clock: Callable[[], dt.datetime] = staticmethod(utc_now)
 
     def name(self) -> Text:
         return "action_practice_answer"

@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.practice import ANSWERS, practice_answer
 from actions.replies import Reply, send
+from bot.store import utc_now
 
 ARTICLE_TOPICS = (
     "why_glutes", "glute_muscles", "conditions_helped", "pregnancy", "technique", "soreness_pain",
@@ -21,12 +22,8 @@ ARTICLE_TOPICS = (
 OTHER_RESPONSES = ("bot_challenge", "what_can_you_do", "thanks")
 
 
-def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
-
-
 class ActionAnswerTopic(Action):
-    clock: Callable[[], dt.datetime] = staticmethod(_utc_now)
+    clock: Callable[[], dt.datetime] = staticmethod(utc_now)
 
     def name(self) -> Text:
         return "action_answer_topic"

@@ -6,7 +6,6 @@ start what they need themselves on free local ports, and stop it afterwards.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -22,6 +21,7 @@ os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from tests.measurements import REPORT_LINES
+from tests.net import free_port
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
@@ -43,12 +43,6 @@ def trained_agent():
     from rasa.core.agent import Agent
 
     return Agent.load(str(require_model()))
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")

@@ -3,25 +3,14 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import uuid
 from typing import AsyncIterator
 
 import pytest
 
+from tests.net import free_port
+
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
-
-
-def pytest_configure(config) -> None:
-    config.addinivalue_line(
-        "markers", "browser: drives headless Chromium (needs /usr/bin/chromium); slow"
-    )
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def new_sanic_app(prefix: str):

@@ -2,11 +2,12 @@
 import email
 import email.policy
 import logging
-import socket
 import threading
 import time
 
 import pytest
+
+from tests.net import free_port
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
@@ -25,11 +26,6 @@ from bot.notify import (
 SUBJECT = "New booking RB-7K3Q9 from Ana Ruiz"
 BODY = "Ana Ruiz would like Thursday 5:30pm.\nPhone: +1 503 555 0142\nE-mail: ana.ruiz@example.com\n"
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class RecordingHandler:
