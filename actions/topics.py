@@ -11,6 +11,7 @@ from typing import Any, Callable, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.language import english_only_reply
 from actions.practice import ANSWERS, practice_answer
 from actions.replies import Reply, send
 from bot.store import utc_now
@@ -34,6 +35,11 @@ class ActionAnswerTopic(Action):
             answer = practice_answer(topic, tracker.latest_message.get("text") or "", self.clock())
             # Mid-form, the form's own question follows: no extra buttons.
             send(dispatcher, tracker, Reply(answer.web, answer.sms, buttons=(), sms_buttons=()))
+        elif topic == "other_language":
+            reply = english_only_reply()
+            send(dispatcher, tracker, Reply(reply.web, reply.sms, buttons=(), sms_buttons=()))
+        elif topic == "inappropriate_request":
+            dispatcher.utter_message(response="utter_inappropriate")
         elif topic in ARTICLE_TOPICS or topic in OTHER_RESPONSES:
             dispatcher.utter_message(response=f"utter_{topic}")
         else:
