@@ -61,7 +61,21 @@ def bot_env(bot_workdir: Path) -> Dict[str, str]:
     env["BOT_SPOOL_DIR"] = str(bot_workdir / "spool")
     env["BOT_NOTIFICATIONS_LOG"] = str(bot_workdir / "notifications.log")
     env["SMS_STATE_PATH"] = str(bot_workdir / "sms.db")
+    # Empty means the real clock; tests pin it with the `pinned_clock` fixture.
+    env["BOT_TEST_CLOCK_FILE"] = str(bot_workdir / "clock.txt")
     return env
+
+
+@pytest.fixture
+def pinned_clock(bot_env: Dict[str, str]):
+    """Set the running action server's clock: pinned_clock("2026-12-01T10:00:00-08:00")."""
+    clock_file = Path(bot_env["BOT_TEST_CLOCK_FILE"])
+
+    def pin(iso_time: str) -> None:
+        clock_file.write_text(iso_time)
+
+    yield pin
+    clock_file.write_text("")
 
 
 @pytest.fixture(scope="session")
