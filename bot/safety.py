@@ -29,7 +29,8 @@ _PAIN_WORDS = r"(pain|ache|aching|hurts?|hurting|agony)"
 PATTERNS: Dict[str, Pattern[str]] = {
     "numbness_tingling": _rx(
         r"\bnumb(ness|ed)?\b", r"\btingl\w*", r"pins and needles", r"\b(lost|losing|no) (the )?feeling\b",
-        r"\bcan'?t feel my\b", r"\bfoot drop\b", r"\bleg (gave|gives|keeps giving) (way|out)\b",
+        r"\bcan'?t feel my\b", r"\bfoot drop\b",
+        r"\bfeels? like (it'?s|its|they'?re) (asleep|dead)\b", r"\b(went|gone|goes|going) (dead|to sleep)\b", r"\bleg (gave|gives|keeps giving) (way|out)\b",
     ),
     "severe_pain": _rx(
         rf"\b(sudden(ly)?|severe|excruciating|unbearable|agoni[sz]ing|crippling|stabbing|intense)\b[\w\s,']{{0,30}}\b{_PAIN_WORDS}",
@@ -44,8 +45,8 @@ PATTERNS: Dict[str, Pattern[str]] = {
     ),
     "blood_clot": _rx(
         r"\bblood ?clots?\b", r"\bdvt\b", r"\bdeep vein\b", r"\bthrombo\w*",
-        r"\b(swollen|swelling|puffy|hot|warm|red)\b[\w\s,']{0,40}\b(calf|calves|shin)\b",
-        r"\b(calf|calves)\b[\w\s,']{0,40}\b(swollen|swelling|puffy|hot|warm|red)\b",
+        r"\b(swollen|swelling|puffy|puffed( up)?|ballooned|swelled( up)?|hot|warm|red)\b[\w\s,']{0,60}\b(calf|calves|shin)\b",
+        r"\b(calf|calves)\b[\w\s,']{0,40}\b(swollen|swelling|puffy|puffed( up)?|ballooned|swelled( up)?|hot|warm|red)\b",
         r"\b(one|left|right) (leg|calf)\b[\w\s,']{0,30}\b(swollen|swelling|bigger|puffy|hot|hotter|warm|warmer|red)\b",
         r"\b(leg|legs)\b[\w\s,']{0,20}\b(puffy|swollen)\b[\w\s,']{0,20}\b(red|hot|warm|sore|tender|painful)\b",
         r"\b(lower leg|back of (my|the|his|her) leg)\b[\w\s,']{0,50}\b(swollen|swelling|puffy)\b[\w\s,']{0,50}\b(warm|hot|red|shiny)\b",
@@ -67,7 +68,7 @@ PATTERNS: Dict[str, Pattern[str]] = {
     ),
     "pregnancy_warning": _rx(
         r"\b(bleeding|spotting|blood)\b[\w\s,']{0,60}\b(pregnan\w*|weeks|trimester|baby)\b",
-        r"\b(pregnan\w*|weeks|trimester|expecting)\b[\w\s,']{0,60}\b(bleeding|spotting|leaking|contractions|cramping)\b",
+        r"\b(pregnan\w*|weeks|trimester|expecting)\b[\w\s,'.]{0,80}\b(bleeding|spotting|leaking|contractions|cramping)\b",
         r"\bleaking (fluid|water)\b", r"\bfluid\b[\w\s,']{0,20}\b(leak\w*|trickl\w*|gush\w*|coming out)",
         r"\b(haven'?t|have not|not|can'?t|cannot) (felt|feel|feeling) (the |my )?baby\b",
         r"\b(swell\w*|swollen|puffed|puffy)\b[\w\s,']{0,60}\bheadache\b", r"\b(waters?|water) (broke|broken|breaking)\b",
@@ -89,6 +90,8 @@ PATTERNS: Dict[str, Pattern[str]] = {
         r"\b(can'?t|cannot|struggling to|hard to|trouble) breath(e|ing)\b", r"\bheart attack\b", r"\bpalpitations\b",
         r"\b(tight|heavy|pressure in( my)?|crushing)\b[\w\s]{0,10}\bchest\b", r"\bchest\b[\w\s,']{0,40}\b(left arm|jaw)\b",
         r"\b(winded|out of breath|gasping)\b", r"\b(pain|pains|tightness|pressure)\b[\w\s]{0,10}\bin (my|the|her|his) chest\b", r"\bheart (is )?(racing|races|pounding)\b",
+        r"\bbreathing('?s| is| has)?( been)?( really| very| so)? (labou?red|difficult|hard|painful|shallow)\b", r"\blabou?red breathing\b",
+        r"\b(hurts?|painful|pain)\b[\w\s]{0,15}\b(deep breath|breathe in|breathing in)\b",
     ),
     "urgent": _rx(
         r"(?<!family )\bemergency\b", r"\b911\b", r"\bambulance\b", r"\b(fainted|passed out|blacked out|collapsed)\b",
@@ -97,7 +100,8 @@ PATTERNS: Dict[str, Pattern[str]] = {
         r"\b(numb|no feeling)\b[\w\s]{0,20}\b(groin|saddle|between my legs)\b",
         r"\bhigh (fever|temperature)\b", r"\bfever (of|over) \d", r"\b(10[1-5]|3[89](\.\d)?) ?(degrees|f\b|c\b)",
         r"\bfever\b[\w\s,']{0,20}\b(chills|shivering|swollen|hot lump|red lump)\b", r"\bhigh temp\w*\b",
-        r"\b(temp|temperature)\b[\w\s,']{0,20}\b(shiver\w*|chills|shaking)\b", r"\b(shiver\w*|chills)\b[\w\s,']{0,20}\b(fever|temp|temperature)\b", r"\bstroke\b", r"\bseizure\b", r"\bsuicid\w*", r"\bkill myself\b",
+        r"\b(temp|temperature|fever)\b[\w\s,'.]{0,25}\b(shiver\w*|chills|shaking)\b", r"\b(temp|temperature|fever)( of| is| was)? ?(10[1-5]|3[89])(\.\d)?\b",
+        r"\b(muddled|disorient\w*)\b(?!\s+(about|by|with|over|on)\b)", r"\b(know|knowing|knows|sure) what day it is\b", r"\b(shiver\w*|chills)\b[\w\s,']{0,20}\b(fever|temp|temperature)\b", r"\bstroke\b", r"\bseizure\b", r"\bsuicid\w*", r"\bkill myself\b",
     ),
 }
 

@@ -54,7 +54,7 @@ def test_heldout_intent_accuracy(trained_agent):
     assert accuracy >= ACCURACY_THRESHOLD, f"held-out accuracy {accuracy:.3f} < {ACCURACY_THRESHOLD}; top confusions: {misses.most_common(10)}"
 
 
-@pytest.mark.parametrize("name", ["red_flags.yml", "red_flags_fresh.yml", "red_flags_unseen.yml"])
+@pytest.mark.parametrize("name", ["red_flags.yml", "red_flags_fresh.yml", "red_flags_unseen.yml", "red_flags_blind.yml"])
 def test_every_red_flag_reaches_safety(trained_agent, name):
     if not (HERE / name).exists():
         pytest.fail(f"missing red-flag set {name}")
