@@ -18,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.details import (
-    NOT_AN_ANSWER, ClientDetailsValidation, cleared, entity_text, find_name, intent_of, store_request, text_of,
+    NOT_AN_ANSWER, ClientDetailsValidation, cleared, find_name, intent_of, store_request, text_of,
 )
 from actions.replies import Reply, is_sms, send
 from bot import hours, when
@@ -105,6 +105,20 @@ def booking_summary(profile: PracticeProfile, slots: Dict[str, Any], now: dt.dat
     return "\n".join(lines)
 
 
+# spaCy tags session lengths ("60-minute", "an hour") as TIME; they are not when to come.
+_DURATION = re.compile(
+    r"^(an?|one|half an?|\d+(\.\d+)?|sixty|ninety|thirty|forty[- ]five)[\s-]*(min(ute)?s?|hours?|hrs?)$", re.IGNORECASE)
+
+
+def when_mentioned(tracker: Tracker) -> Optional[str]:
+    """The day and time named in the message (spaCy DATE/TIME), without session lengths."""
+    found = [
+        e for e in tracker.latest_message.get("entities") or []
+        if e.get("entity") in ("DATE", "TIME") and not _DURATION.match(str(e.get("value")).strip())
+    ]
+    return " ".join(str(e.get("value")) for e in sorted(found, key=lambda e: e.get("start") or 0)) or None
+
+
 class ValidateBookingForm(ClientDetailsValidation):
     clock: Callable[[], dt.datetime] = staticmethod(utc_now)
 
@@ -123,7 +137,7 @@ class ValidateBookingForm(ClientDetailsValidation):
             return {}
         if self.free_text_ok(tracker, "requested_time"):
             return {"requested_time": strip_contact_details(text_of(tracker))}
-        mentioned = entity_text(tracker, "DATE", "TIME")
+        mentioned = when_mentioned(tracker)
         if mentioned and intent_of(tracker) not in NOT_AN_ANSWER:
             return {"requested_time": mentioned}
         return {}
@@ -182,7 +196,7 @@ class ValidateBookingForm(ClientDetailsValidation):
         """Whether this message itself carries a new value for the slot."""
         text = text_of(tracker)
         if slot == "requested_time":
-            return entity_text(tracker, "DATE", "TIME") is not None
+            return when_mentioned(tracker) is not None
         if slot == "contact":
             return bool(extract_phone(text) or extract_email(text))
         if slot == "client_name":

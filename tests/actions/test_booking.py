@@ -255,6 +255,15 @@ def test_the_service_button_payload_is_understood(form_turn, run_action, make_tr
     assert slots["service"] == "prenatal_60"
 
 
+
+@pytest.mark.parametrize("answer, duration", [("60-minute massage", "60-minute"), ("an hour please", "an hour")])
+def test_a_session_length_is_not_read_as_the_time(form_turn, answer, duration):
+    # spaCy tags "60-minute" and "an hour" as TIME; the accepted time must stay.
+    slots, dispatcher = form_turn(answer, entities=[entity(answer, "TIME", duration)], requested_slot="service",
+                                  slots={k: READY[k] for k in ("client_name", "contact", "requested_time")})
+    assert "requested_time" not in slots
+    assert not any("90 days" in (m.get("text") or "") for m in dispatcher.messages)
+
 def test_sms_service_question_is_compact(run_action, make_tracker):
     _, dispatcher = run_action(ActionAskService(), make_tracker("", channel="sms"))
     message = only_message(dispatcher)
