@@ -1,2 +1,7 @@
-"""Client channels: SMS over Twilio (bot.channels.sms) and the website chat
-widget's socket.io channel (bot.channels.webchat). Importing has no side effects."""
+"""Client channels: REST (bot.channels.rest), SMS over Twilio (bot.channels.sms) and
+the website chat widget's socket.io channel (bot.channels.webchat).
+
+All three share one guard (bot.channels.guard): the input screen (screen), the
+per-sender rate limit (ratelimit), and never-silent replies that explain an action
+server outage (outage), worded in one place (notices). Importing has no side effects.
+"""

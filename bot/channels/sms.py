@@ -6,6 +6,7 @@ Configure it in credentials.yml as `bot.channels.sms.SmsInput:`; every key is op
       public_url: https://example.org/webhooks/sms/webhook   # else env SMS_PUBLIC_URL, else request.url
       state_path: var/sms_state.sqlite3                      # else env SMS_STATE_PATH
       allow_unsigned: false                                  # else env SMS_ALLOW_UNSIGNED; dev only
+      rate_limit: {burst: 10, refill_seconds: 2}             # see bot/channels/ratelimit.py
 
 The auth token comes from env TWILIO_AUTH_TOKEN (or an `auth_token` key). Point the
 Twilio number's "A message comes in" webhook (HTTP POST) at /webhooks/sms/webhook.
@@ -25,14 +26,22 @@ How it behaves:
   gets a short help text. Opt-outs are stored in SQLite, so they survive restarts.
   Twilio's own Advanced Opt-Out may also answer these keywords; ours is the record the
   bot itself obeys.
-- An empty or media-only message gets a short "please type your question" reply.
+- Every text goes through the shared screen (bot.channels.screen) first: control
+  characters are dropped, an empty or media-only message gets a short "please type
+  your question" reply, and a text over 1,000 characters is cut, with a note that
+  only the first part was read.
+- Per-number rate limit (bot.channels.ratelimit): over it, one polite "slow down"
+  reply, then silence until the number's bucket refills; refused texts never reach
+  the bot. STOP always works, and an opted-out number never hears "slow down".
 - A redelivered MessageSid gets exactly the TwiML it got the first time (kept 48
   hours); a redelivery that arrives while the first is still being answered waits for
   that same answer. The bot never sees the message twice.
-- Bad input is a 4xx, never a 500: wrong content type 415, oversized body 413,
-  malformed form or missing From 400. If the bot fails or has nothing to say (as
-  when the action server is down), the client gets a polite apology with the
-  practice's phone number; that answer is not kept, so a redelivery tries again.
+- Bad input is a 4xx, never a 500: wrong content type 415, oversized body 413 (the
+  body is streamed, so it is refused before it is buffered), malformed form or
+  missing From 400. If the bot fails or has nothing to say, the client gets a polite
+  apology with the practice's phone number, saying what is unavailable when the
+  action server is down (bot.channels.outage); that answer is not kept, so a
+  redelivery tries again.
 
 This channel can only answer; it cannot start a conversation (get_output_channel is None).
 """
@@ -53,6 +62,9 @@ from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
+from bot.channels.guard import BodyTooLarge, ChannelGuard, read_limited_body
+from bot.channels.notices import SMS
+from bot.channels.ratelimit import RateLimit
 from bot.channels.sms_store import SmsOption, SmsStateStore
 from bot.profile import current_profile
 from bot.channels.sms_text import (
@@ -85,7 +97,6 @@ START_WORDS = frozenset({"start", "unstop", "yes"})
 HELP_WORDS = frozenset({"help", "info"})
 
 MAX_BODY_BYTES = 32 * 1024  # Twilio's own limit is 1600 characters of text plus metadata.
-MAX_TEXT_CHARS = 1600
 MAX_FORM_FIELDS = 200
 MAX_OPTIONS = 9  # one digit per choice keeps "Reply 1" unambiguous
 MAX_SMS_PER_REPLY = 3
@@ -214,6 +225,7 @@ class SmsInput(InputChannel):
             allow_unsigned=_truthy(
                 credentials.get("allow_unsigned", os.environ.get(ALLOW_UNSIGNED_ENV_VAR, ""))
             ),
+            rate_limit=RateLimit.from_settings(credentials),
         )
 
     def __init__(
@@ -224,6 +236,7 @@ class SmsInput(InputChannel):
         allow_unsigned: bool = False,
         store: Optional[SmsStateStore] = None,
         profile_loader: Optional[Callable[[], Any]] = None,
+        rate_limit: Optional[RateLimit] = None,
     ) -> None:
         self.auth_token = (auth_token or "").strip() or None
         self.public_url = (public_url or "").strip() or None
@@ -233,6 +246,7 @@ class SmsInput(InputChannel):
         self._in_flight: Dict[str, asyncio.Future] = {}
         # Read on every use, so an edited profile shows up without a restart.
         self._profile_loader = profile_loader or current_profile
+        self.guard = ChannelGuard(SMS, rate_limit, profile_loader=self._profile_loader)
         if allow_unsigned and self.auth_token:
             logger.warning("SMS channel: allow_unsigned is ignored because an auth token is set.")
 
@@ -252,13 +266,14 @@ class SmsInput(InputChannel):
             )
 
     @staticmethod
-    def _parse_form(request: Request) -> _FormFields:
+    async def _parse_form(request: Request) -> _FormFields:
         content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
         if content_type != "application/x-www-form-urlencoded":
             raise _BadRequest(415, "expected application/x-www-form-urlencoded")
-        body = request.body or b""
-        if len(body) > MAX_BODY_BYTES:
-            raise _BadRequest(413, "body too large")
+        try:
+            body = await read_limited_body(request, MAX_BODY_BYTES)
+        except BodyTooLarge:
+            raise _BadRequest(413, "body too large") from None
         try:
             pairs = parse_qsl(
                 body.decode("utf-8"),
@@ -322,11 +337,13 @@ class SmsInput(InputChannel):
                 f"Reply START to come back. To cancel a booking, please {call}."
             ),
             "opted_in": "Welcome back! Ask me anything about your massage. Reply HELP for help, STOP to opt out.",
-            "empty": "Hi! Your message came through empty. Please type your question, for example: What are your hours?",
             "media_only": f"Thanks! I can only read text, not pictures or files. Please type your question, or {call}.",
-            "failed": f"Sorry, I'm having trouble right now. Please try again in a few minutes, or {call}.",
         }
         return fit_to_two_segments(to_sms_text(texts[key]))
+
+    @staticmethod
+    def _sms(text: str) -> str:
+        return fit_to_two_segments(to_sms_text(text))
 
     async def _ask_bot(
         self,
@@ -335,7 +352,8 @@ class SmsInput(InputChannel):
         text: str,
         message_sid: str,
         metadata: Dict[str, Any],
-    ) -> tuple:
+    ) -> List[Dict[str, Any]]:
+        """The bot's messages for one text, as collected (not yet made into SMS)."""
         collector = SmsOutput()
         await on_new_message(
             UserMessage(
@@ -347,14 +365,16 @@ class SmsInput(InputChannel):
                 metadata=metadata,
             )
         )
-        return compose_sms_reply(collector.messages)
+        return collector.messages
 
     async def _answer(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]], fields: _FormFields
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]], fields: _FormFields, agent: Any = None
     ) -> tuple:
         """Return (twiml, cacheable) for one authenticated message."""
+        guard = self.guard
         sender = fields.first("From").strip()
-        body = fields.first("Body")[:MAX_TEXT_CHARS]
+        screened = guard.screen(fields.first("Body"))
+        body = screened.text
         message_sid = fields.first("MessageSid") or fields.first("SmsSid")
         try:
             num_media = int(fields.first("NumMedia", "0") or 0)
@@ -368,17 +388,27 @@ class SmsInput(InputChannel):
             await asyncio.to_thread(store.clear_options, sender)
             return twiml([await self._canned("opted_out")] if newly_opted_out else []), True
 
+        opted_out = await asyncio.to_thread(store.is_opted_out, sender)
+        decision = guard.admit(sender)
+        if not decision.allowed:
+            # Not kept for the MessageSid: a redelivery later may well be allowed.
+            if opted_out or not decision.first_refusal:
+                return twiml([]), False
+            return twiml([self._sms(guard.slow_down())]), False
+
         if keyword in HELP_WORDS:
             return twiml([await self._help_text()]), True
 
-        if await asyncio.to_thread(store.is_opted_out, sender):
+        if opted_out:
             if keyword in START_WORDS:
                 await asyncio.to_thread(store.opt_in, sender)
                 return twiml([await self._canned("opted_in")]), True
             return twiml([]), True  # silence: the number has opted out
 
-        if not body.strip():
-            return twiml([await self._canned("media_only" if num_media > 0 else "empty")]), True
+        if screened.is_empty:
+            if num_media > 0:
+                return twiml([await self._canned("media_only")]), True
+            return twiml([self._sms(guard.empty_prompt())]), True
 
         text = body
         metadata: Dict[str, Any] = {"sms": {"message_sid": message_sid, "num_media": num_media}}
@@ -391,26 +421,29 @@ class SmsInput(InputChannel):
                 text = selected.payload
                 metadata["sms"]["selected_option"] = selected.title
 
+        notes = [{"text": guard.cut_notice()}] if screened.was_cut else []
         try:
-            bodies, options = await self._ask_bot(on_new_message, sender, text, message_sid, metadata)
+            messages = await self._ask_bot(on_new_message, sender, text, message_sid, metadata)
         except Exception:
             logger.exception("SMS channel: the bot failed to answer a message")
-            return twiml([await self._canned("failed")]), False  # not cached: a retry may succeed
+            return twiml([self._sms(await guard.trouble())]), False  # not cached: a retry may succeed
 
-        if not bodies:
+        bodies, options = compose_sms_reply(notes + messages)
+        if not messages or not bodies:
             # Rasa answers nothing when, say, the action server is down; silence would
-            # leave the client waiting, so apologise (uncached: a retry may do better).
-            logger.warning("SMS channel: the bot had no reply for %s", message_sid or "a message")
-            return twiml([await self._canned("failed")]), False
+            # leave the client waiting, so say why (uncached: a retry may do better).
+            notice = await guard.silence_notice(agent, sender)
+            bodies, _ = compose_sms_reply(notes + [{"text": notice}])
+            return twiml(bodies), False
         await asyncio.to_thread(store.save_options, sender, options)
         return twiml(bodies), True
 
     async def _answer_once(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]], fields: _FormFields
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]], fields: _FormFields, agent: Any = None
     ) -> str:
         message_sid = fields.first("MessageSid") or fields.first("SmsSid")
         if not message_sid:
-            return (await self._answer(on_new_message, fields))[0]
+            return (await self._answer(on_new_message, fields, agent))[0]
 
         pending = self._in_flight.get(message_sid)
         if pending is not None:
@@ -421,7 +454,7 @@ class SmsInput(InputChannel):
             if saved is not None:
                 logger.info("SMS channel: repeated MessageSid %s answered from the store", message_sid)
                 return saved
-            reply, cacheable = await self._answer(on_new_message, fields)
+            reply, cacheable = await self._answer(on_new_message, fields, agent)
             if cacheable:
                 await asyncio.to_thread(self.store.save_reply, message_sid, reply)
             return reply
@@ -441,10 +474,11 @@ class SmsInput(InputChannel):
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
 
-        @sms_webhook.route("/webhook", methods=["POST"])
+        # Streamed, so an oversized body is refused without being buffered first.
+        @sms_webhook.route("/webhook", methods=["POST"], stream=True)
         async def receive(request: Request) -> HTTPResponse:
             try:
-                fields = self._parse_form(request)
+                fields = await self._parse_form(request)
             except _BadRequest as problem:
                 return response.text(problem.reason, status=problem.status)
             if not self._is_authentic(request, fields):
@@ -453,10 +487,10 @@ class SmsInput(InputChannel):
             if not fields.first("From").strip():
                 return response.text("missing From", status=400)
             try:
-                reply = await self._answer_once(on_new_message, fields)
+                reply = await self._answer_once(on_new_message, fields, getattr(request.app.ctx, "agent", None))
             except Exception:  # e.g. the state file is unwritable: still answer politely
                 logger.exception("SMS channel: could not answer a message")
-                reply = twiml([await self._canned("failed")])
+                reply = twiml([self._sms(await self.guard.trouble())])
             return response.text(reply, content_type=TWIML_CONTENT_TYPE)
 
         return sms_webhook

@@ -5,6 +5,8 @@ Serves, on 127.0.0.1:8080 by default:
   /config.js                the widget's settings (Rasa socket URL, greeting)
   /widget/chat-widget.js    the widget, plus its stylesheet and the page's
   /vendor/socket.io.min.js  socket.io-client from node_modules (`npm ci` installs it)
+  /chat-token               a short-lived signed token for the chat socket, only when
+                            env WEBCHAT_JWT_SECRET is set (Rasa's channel then requires one)
 
 Nothing comes from a CDN. A Content-Security-Policy lets the page load scripts only
 from here and connect only to here and to Rasa.
@@ -25,6 +27,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from bot.channels.chat_token import JWT_SECRET_ENV_VAR, TOKEN_LIFETIME_SECONDS, mint_chat_token
 from bot.profile import WEEKDAYS, current_profile
 
 logger = logging.getLogger(__name__)
@@ -37,6 +40,7 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
 DEFAULT_RASA_URL = "http://127.0.0.1:5005"
 RASA_URL_ENV_VAR = "RASA_URL"
+CHAT_TOKEN_PATH = "/chat-token"
 
 # Only these files are served: nothing else under the package can leak.
 WIDGET_FILES = {
@@ -124,7 +128,7 @@ def _page_values(profile_loader: Callable[[], Any]) -> Dict[str, str]:
     return values
 
 
-def widget_config(rasa_url: str, profile_loader: Callable[[], Any]) -> Dict[str, Any]:
+def widget_config(rasa_url: str, profile_loader: Callable[[], Any], token_url: str = "") -> Dict[str, Any]:
     try:
         profile = profile_loader()
         name, phone = profile.name, profile.phone
@@ -137,6 +141,7 @@ def widget_config(rasa_url: str, profile_loader: Callable[[], Any]) -> Dict[str,
         "title": f"Ask {short_name}" if name else "Ask us",
         "phone": phone,
         "storagePrefix": "massage-chat",
+        "tokenUrl": token_url,  # empty: the socket needs no token
         "welcome": {
             "text": (
                 f"Hi! I'm the {name} assistant. " if name else "Hi! I'm the practice's assistant. "
@@ -150,9 +155,12 @@ def widget_config(rasa_url: str, profile_loader: Callable[[], Any]) -> Dict[str,
 def build_app(
     rasa_url: str = DEFAULT_RASA_URL,
     profile_loader: Optional[Callable[[], Any]] = None,
+    chat_token_secret: Optional[str] = None,
 ) -> web.Application:
-    """The aiohttp application (no sockets opened). `rasa_url` is Rasa's base URL."""
+    """The aiohttp application (no sockets opened). `rasa_url` is Rasa's base URL;
+    with `chat_token_secret` it also mints tokens for the chat socket."""
     rasa_url = normalize_rasa_url(rasa_url)
+    token_url = CHAT_TOKEN_PATH if chat_token_secret else ""
     profile_loader = profile_loader or current_profile
     page_template = Template((STATIC_DIR / "index.html").read_text(encoding="utf-8"))
     csp = _content_security_policy(rasa_url)
@@ -171,11 +179,20 @@ def build_app(
         return web.Response(text=page_template.safe_substitute(values), content_type="text/html")
 
     async def config_js(_: web.Request) -> web.Response:
-        config = await asyncio.to_thread(widget_config, rasa_url, profile_loader)
+        config = await asyncio.to_thread(widget_config, rasa_url, profile_loader, token_url)
         # json.dumps output is a valid JS literal; "<" is escaped so it can't end a script block.
         literal = json.dumps(config, ensure_ascii=True).replace("<", "\\u003c")
         return web.Response(
             text=f"window.MASSAGE_CHAT_CONFIG = {literal};\n", content_type="application/javascript"
+        )
+
+    async def chat_token(request: web.Request) -> web.Response:
+        # Browsers say where a request comes from; only our own page gets tokens.
+        if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
+            raise web.HTTPForbidden(text="tokens are for this site's own page")
+        token = mint_chat_token(chat_token_secret)
+        return web.json_response(
+            {"token": token, "expires_in": TOKEN_LIFETIME_SECONDS}, headers={"Cache-Control": "no-store"}
         )
 
     def file_route(folder: Path, allowed: Dict[str, str], missing_hint: str):
@@ -194,6 +211,8 @@ def build_app(
     app.router.add_get("/", index)
     app.router.add_get("/index.html", index)
     app.router.add_get("/config.js", config_js)
+    if chat_token_secret:
+        app.router.add_get(CHAT_TOKEN_PATH, chat_token)
     app.router.add_get(
         "/widget/{name}", file_route(STATIC_DIR, WIDGET_FILES, "widget file missing")
     )
@@ -209,10 +228,11 @@ async def start_web(
     port: int = DEFAULT_PORT,
     rasa_url: str = DEFAULT_RASA_URL,
     profile_loader: Optional[Callable[[], Any]] = None,
+    chat_token_secret: Optional[str] = None,
 ) -> web.AppRunner:
     """Start serving inside the running event loop. Port 0 picks a free port
     (read it from `runner.addresses`). Stop with `await runner.cleanup()`."""
-    runner = web.AppRunner(build_app(rasa_url, profile_loader), access_log=None)
+    runner = web.AppRunner(build_app(rasa_url, profile_loader, chat_token_secret), access_log=None)
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
     return runner
@@ -220,13 +240,14 @@ async def start_web(
 
 def serve_web(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, rasa_url: Optional[str] = None) -> None:
     """Serve the page and widget until interrupted (blocking). `rasa_url` defaults to
-    env RASA_URL, else http://127.0.0.1:5005."""
+    env RASA_URL, else http://127.0.0.1:5005. Env WEBCHAT_JWT_SECRET turns on tokens."""
     rasa_url = normalize_rasa_url(rasa_url or os.environ.get(RASA_URL_ENV_VAR) or DEFAULT_RASA_URL)
+    chat_token_secret = os.environ.get(JWT_SECRET_ENV_VAR) or None
     if not (SOCKET_IO_DIST / "socket.io.min.js").is_file():
         logger.warning("socket.io-client is missing from node_modules; run `npm ci` in %s", REPO_ROOT)
     print(f"Demo page and chat widget on http://{host}:{port}/ (talking to Rasa at {rasa_url})", flush=True)
     web.run_app(
-        build_app(rasa_url),
+        build_app(rasa_url, chat_token_secret=chat_token_secret),
         host=host,
         port=port,
         print=None,

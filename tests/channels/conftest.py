@@ -88,13 +88,14 @@ class ScriptedWebAgent:
 @pytest.fixture
 def fake_rasa(make_sanic_app, serve_sanic):
     """Factory: `async with fake_rasa(channel) as (base_url, agent):` serves `channel`
-    (a socket.io InputChannel) the way `rasa run` mounts it, with a scripted agent."""
+    (a socket.io InputChannel) the way `rasa run` mounts it, with a scripted agent
+    (or the `agent` given)."""
     from rasa.core.channels.channel import register
 
     @contextlib.asynccontextmanager
-    async def start(channel):
+    async def start(channel, agent=None):
         app = make_sanic_app("rasa")
-        agent = ScriptedWebAgent()
+        agent = agent or ScriptedWebAgent()
         app.ctx.agent = agent
         register([channel], app, route="/webhooks/")
         async with serve_sanic(app) as base_url:

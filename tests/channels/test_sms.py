@@ -13,8 +13,10 @@ import pytest
 from rasa.core.channels.channel import UserMessage, register
 from twilio.request_validator import RequestValidator
 
+from bot.channels.ratelimit import RateLimit, SenderRateLimiter
 from bot.channels.sms import SmsInput, compose_sms_reply
 from bot.channels.sms_text import fit_to_two_segments, sms_segments, to_sms_text
+from tests.channels.stand_ins import DeadActionServerAgent, FakeClock
 
 
 TOKEN = "test-auth-token-0123456789abcdef"
@@ -92,10 +94,11 @@ def message_bodies(twiml: str) -> List[str]:
 class SmsHarness:
     """One Sanic app with the SMS channel mounted the way Rasa mounts it."""
 
-    def __init__(self, base_url: str, agent: ScriptedAgent, session: aiohttp.ClientSession) -> None:
+    def __init__(self, base_url: str, agent: ScriptedAgent, session: aiohttp.ClientSession, channel: SmsInput) -> None:
         self.base_url = base_url
         self.agent = agent
         self.session = session
+        self.channel = channel
 
     @property
     def url(self) -> str:
@@ -144,17 +147,17 @@ def sms_app(make_sanic_app, serve_sanic, state_path):
     import contextlib
 
     @contextlib.asynccontextmanager
-    async def start(**channel_kwargs: Any):
+    async def start(agent: Any = None, **channel_kwargs: Any):
         channel_kwargs.setdefault("auth_token", TOKEN)
         channel_kwargs.setdefault("state_path", state_path)
         channel_kwargs.setdefault("profile_loader", lambda: PRACTICE)
         channel = SmsInput(**channel_kwargs)
         app = make_sanic_app("sms")
-        agent = ScriptedAgent()
+        agent = agent or ScriptedAgent()
         app.ctx.agent = agent
         register([channel], app, route="/webhooks/")
         async with serve_sanic(app) as base_url, aiohttp.ClientSession() as session:
-            yield SmsHarness(base_url, agent, session)
+            yield SmsHarness(base_url, agent, session, channel)
 
     return start
 
@@ -532,3 +535,90 @@ async def test_canned_texts_come_from_the_practice_profile_and_survive_a_broken_
         assert "Reply STOP to opt out." in help_text
         [confirmation] = await sms.text("STOP")
         assert "unsubscribed" in confirmation
+
+
+# -- the shared guard: screen, rate limit, never silent ------------------------------------
+
+@pytest.mark.asyncio
+async def test_control_characters_are_dropped_before_keywords_and_the_bot(sms_app):
+    async with sms_app() as sms:
+        [confirmation] = await sms.text("ST\x00OP\x07")
+        assert "unsubscribed" in confirmation
+        assert await sms.text("START") != []
+        await sms.text("hours\x1b?\u202e")
+        assert sms.agent.texts == ["hours?"]
+
+
+@pytest.mark.asyncio
+async def test_a_long_text_is_cut_and_the_reply_says_only_the_first_part_was_read(sms_app):
+    async with sms_app() as sms:
+        bodies = await sms.text("tell me more " * 120)  # 1,560 characters, under Twilio's 1,600
+        assert len(sms.agent.texts[0]) <= 1000
+        assert bodies[0].startswith("Your text was long, so I only read the first part.")
+        assert "You said: tell me more" in "\n".join(bodies)
+        assert all(sms_segments(body) <= 2 for body in bodies)
+
+
+def limit_with_fake_clock(sms: SmsHarness, burst: int, refill_seconds: float) -> FakeClock:
+    clock = FakeClock()
+    sms.channel.guard.limiter = SenderRateLimiter(RateLimit(burst, refill_seconds), clock)
+    return clock
+
+
+@pytest.mark.asyncio
+async def test_over_the_rate_limit_one_polite_reply_then_silence_until_refilled(sms_app):
+    async with sms_app() as sms:
+        clock = limit_with_fake_clock(sms, burst=2, refill_seconds=5)
+        assert await sms.text("one") == ["You said: one"]
+        assert await sms.text("two") == ["You said: two"]
+        [slow_down] = await sms.text("three")
+        assert "faster than I can read" in slow_down and "send it again" in slow_down
+        assert slow_down.isascii() and sms_segments(slow_down) <= 2
+        assert await sms.text("four") == []  # told once; silence now
+        assert await sms.text("five") == []
+        assert sms.agent.texts == ["one", "two"]  # refused texts never reached the bot
+        # STOP always works, even over the limit.
+        [confirmation] = await sms.text("STOP")
+        assert "unsubscribed" in confirmation
+        clock.advance(10)  # the bucket refills: one text every 5 s
+        assert await sms.text("START") != []
+        assert await sms.text("six") == ["You said: six"]
+
+
+@pytest.mark.asyncio
+async def test_an_opted_out_number_never_hears_slow_down(sms_app):
+    async with sms_app() as sms:
+        limit_with_fake_clock(sms, burst=1, refill_seconds=60)
+        await sms.text("STOP")
+        for _ in range(4):
+            assert await sms.text("hello?") == []
+
+
+@pytest.mark.asyncio
+async def test_a_refused_text_is_not_remembered_for_its_message_sid(sms_app):
+    async with sms_app() as sms:
+        clock = limit_with_fake_clock(sms, burst=1, refill_seconds=5)
+        await sms.text("first")
+        params = sms.params("second", sid="SM" + "f" * 32)
+        assert message_bodies((await sms.post(params))[1])[0].startswith("You're texting")
+        clock.advance(5)
+        # Twilio's redelivery, once the bucket has refilled, is answered for real.
+        assert message_bodies((await sms.post(params))[1]) == ["You said: second"]
+
+
+@pytest.mark.asyncio
+async def test_silence_from_a_dead_action_server_names_booking_in_sms_wording(sms_app):
+    async with sms_app(agent=DeadActionServerAgent()) as sms:
+        [body] = await sms.text("I'd like to book a massage")
+        assert body.startswith("Sorry, booking by text is briefly unavailable.")
+        assert PRACTICE.phone in body and body.isascii()
+    async with sms_app(agent=DeadActionServerAgent("action_handoff")) as sms:
+        [body] = await sms.text("can I talk to a person")
+        assert body.startswith("Sorry, talking to a therapist by text is briefly unavailable.")
+        assert PRACTICE.phone in body
+
+
+def test_from_credentials_reads_the_rate_limit(monkeypatch, tmp_path):
+    monkeypatch.setenv("SMS_STATE_PATH", str(tmp_path / "s.db"))
+    channel = SmsInput.from_credentials({"rate_limit": {"burst": 4, "refill_seconds": 3}})
+    assert channel.guard.limiter.limit == RateLimit(4, 3.0)

@@ -38,8 +38,8 @@ async def fetch(base: str, path: str):
 async def web_server():
     runners = []
 
-    async def start(rasa_url="http://127.0.0.1:5005", profile_loader=lambda: Practice()):
-        runner = await start_web("127.0.0.1", 0, rasa_url, profile_loader)
+    async def start(rasa_url="http://127.0.0.1:5005", profile_loader=lambda: Practice(), chat_token_secret=None):
+        runner = await start_web("127.0.0.1", 0, rasa_url, profile_loader, chat_token_secret)
         runners.append(runner)
         return f"http://127.0.0.1:{runner.addresses[0][1]}"
 
@@ -120,6 +120,38 @@ async def test_a_broken_profile_still_serves_a_generic_page(web_server):
     assert status == 200 and "Our massage practice" in body.decode()
     status, _, body = await fetch(base, "/config.js")
     assert status == 200 and "socketUrl" in body.decode()
+
+
+def _config(body: bytes) -> dict:
+    return json.loads(body.decode().split("=", 1)[1].strip().rstrip(";"))
+
+
+@pytest.mark.asyncio
+async def test_without_a_secret_there_are_no_chat_tokens(web_server):
+    base = await web_server()
+    assert (await fetch(base, "/chat-token"))[0] == 404
+    assert _config((await fetch(base, "/config.js"))[2])["tokenUrl"] == ""
+
+
+@pytest.mark.asyncio
+async def test_with_a_secret_the_page_gets_short_lived_signed_tokens(web_server):
+    import jwt
+
+    from bot.channels.chat_token import chat_token_is_valid
+
+    secret = "page-secret"
+    base = await web_server(chat_token_secret=secret)
+    assert _config((await fetch(base, "/config.js"))[2])["tokenUrl"] == "/chat-token"
+    status, headers, body = await fetch(base, "/chat-token")
+    assert status == 200 and headers["Cache-Control"] == "no-store"
+    token = json.loads(body)["token"]
+    assert chat_token_is_valid(token, secret)
+    claims = jwt.decode(token, secret, algorithms=["HS256"])
+    assert claims["exp"] - claims["iat"] <= 600
+    # Another site's page can't fetch tokens through a visitor's browser.
+    async with aiohttp.ClientSession() as session:
+        async with session.get(base + "/chat-token", headers={"Sec-Fetch-Site": "cross-site"}) as resp:
+            assert resp.status == 403
 
 
 def test_rasa_url_must_be_a_plain_http_origin():

@@ -9,56 +9,14 @@ replies silently never reach the client.
 from __future__ import annotations
 
 import asyncio
-import uuid
-from typing import Any, Dict, Optional
+from typing import Any
 
-import aiohttp
 import pytest
 import socketio
 from rasa.core.channels.socketio import SocketIOInput
 
 from bot.channels.webchat import WebChatInput, origin_checker
-
-REPLY_TIMEOUT = 30
-# python-engineio 4.15's async client needs aiohttp.ClientWSTimeout (aiohttp 3.10+) for
-# websockets; with the aiohttp 3.9 that Rasa pins, the client long-polls instead. The
-# browser widget (tests/channels/test_widget_browser.py) covers the websocket path.
-CLIENT_TRANSPORTS = ["websocket"] if hasattr(aiohttp, "ClientWSTimeout") else ["polling"]
-
-
-class WidgetClient:
-    """Does what the browser widget does, over python-socketio."""
-
-    def __init__(self, base_url: str, session_id: Optional[str] = None, origin: Optional[str] = None) -> None:
-        self.base_url = base_url
-        self.session_id = session_id or uuid.uuid4().hex
-        self.origin = origin
-        self.client = socketio.AsyncClient(reconnection=False)
-        self.bot_messages: "asyncio.Queue[Dict[str, Any]]" = asyncio.Queue()
-        self.confirmed: "asyncio.Queue[Any]" = asyncio.Queue()
-        self.client.on("bot_uttered", self.bot_messages.put_nowait)
-        self.client.on("session_confirm", self.confirmed.put_nowait)
-
-    async def connect(self) -> "WidgetClient":
-        headers = {"Origin": self.origin} if self.origin else {}
-        await self.client.connect(
-            self.base_url, socketio_path="/socket.io", transports=CLIENT_TRANSPORTS, headers=headers,
-            wait_timeout=10,
-        )
-        await self.client.emit("session_request", {"session_id": self.session_id})
-        confirmed = await asyncio.wait_for(self.confirmed.get(), REPLY_TIMEOUT)
-        assert confirmed == self.session_id
-        return self
-
-    async def say(self, text: str) -> None:
-        await self.client.emit("user_uttered", {"message": text, "session_id": self.session_id})
-
-    async def next_bot_message(self, timeout: float = REPLY_TIMEOUT) -> Dict[str, Any]:
-        return await asyncio.wait_for(self.bot_messages.get(), timeout)
-
-    async def close(self) -> None:
-        await self.client.disconnect()
-
+from tests.channels.stand_ins import CLIENT_TRANSPORTS, WidgetClient
 
 def persistent_webchat(**kwargs: Any) -> WebChatInput:
     return WebChatInput("user_uttered", "bot_uttered", None, True, **kwargs)

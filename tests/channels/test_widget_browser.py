@@ -363,3 +363,42 @@ async def test_widget_against_the_running_bot(running_bot):
     assert seen["after_reply"]
     assert QUESTION in seen["user_after_reload"] and seen["reply_title"] in seen["user_after_reload"]
     assert seen["answer"] in seen["bot_after_reload"]
+
+
+@pytest.mark.asyncio
+async def test_widget_fetches_a_signed_token_when_the_channel_requires_one(fake_rasa):
+    _require_browser_setup()
+    secret = "browser-test-secret"
+    channel = WebChatInput("user_uttered", "bot_uttered", None, True, jwt_key=secret)
+    cant_reach = "document.querySelector('.mcw-status').textContent.includes(\"Can't reach\")"
+    async with fake_rasa(channel) as (rasa_url, agent):
+        unsigned = await start_web("127.0.0.1", 0, rasa_url)  # a page that has no token to give
+        signed = await start_web("127.0.0.1", 0, rasa_url, chat_token_secret=secret)
+        try:
+            async with HeadlessChromium() as page:
+                await page.open(f"http://127.0.0.1:{_web_port(unsigned)}/")
+                await page.click("document.querySelector('.mcw-launcher')")
+                await page.wait_for(PANEL_OPEN, "the chat panel")
+                await page.type_text("hello without a token")
+                await page.key("Enter", "Enter", 13, "\r")
+                await page.wait_for(cant_reach, "the refused connection to show")
+
+                # The signed page, while the channel briefly expects another key: refused
+                # first, then the widget retries with a fresh token and gets through.
+                channel.jwt_key = "rotated-elsewhere"
+                await page.open(f"http://127.0.0.1:{_web_port(signed)}/")
+                await page.click("document.querySelector('.mcw-launcher')")
+                await page.wait_for(PANEL_OPEN, "the chat panel")
+                await page.type_text("hello with a token")
+                await page.key("Enter", "Enter", 13, "\r")
+                await page.wait_for(cant_reach, "the first refusal to show")
+                channel.jwt_key = secret
+                await page.wait_for(
+                    f"{BOT_TEXTS}.includes('You said: hello with a token')", "the reply after a retry", timeout=30
+                )
+                exceptions = list(page.exceptions)
+        finally:
+            await signed.cleanup()
+            await unsigned.cleanup()
+    assert exceptions == []
+    assert [m.text for m in agent.received] == ["hello with a token"]

@@ -12,6 +12,8 @@
  *
  * The session id lives in localStorage so the conversation continues after a
  * reload; the transcript is kept there too and drawn again on load.
+ * With config.tokenUrl set (the channel requires signed tokens), every connection
+ * attempt first fetches a fresh token from that URL and sends it as auth {token}.
  * Bot text is only ever inserted with textContent (links are built as elements).
  */
 (function () {
@@ -24,6 +26,7 @@
     title: 'Ask us',
     phone: '',
     storagePrefix: 'massage-chat',
+    tokenUrl: '',
     replyTimeoutMs: 25000,
     maxStoredMessages: 80,
     welcome: null
@@ -283,11 +286,13 @@
     }
     var self = this;
     this.setStatus('Connecting...');
-    this.socket = window.io(this.config.socketUrl, {
+    var options = {
       path: this.config.socketPath,
       transports: this.config.transports,
       reconnectionDelayMax: 10000
-    });
+    };
+    if (this.config.tokenUrl) { options.auth = tokenFetcher(this.config.tokenUrl); }
+    this.socket = window.io(this.config.socketUrl, options);
     this.socket.on('connect', function () {
       self.ready = false;
       self.socket.emit('session_request', { session_id: self.sessionId });
@@ -310,8 +315,24 @@
     this.socket.on('connect_error', function () {
       self.ready = false;
       self.setStatus("Can't reach the assistant right now. Trying again... " + self.callUs());
+      // A refusal by the server (say, a token that could not be fetched) stops
+      // socket.io's own retries; try again later, with a fresh token.
+      if (!self.socket.active) {
+        clearTimeout(self.retryTimer);
+        self.retryTimer = setTimeout(function () { self.socket.connect(); }, 5000);
+      }
     });
   };
+
+  // socket.io calls this before each connection attempt, so a reconnect gets a fresh token.
+  function tokenFetcher(url) {
+    return function (callback) {
+      window.fetch(url, { credentials: 'same-origin', cache: 'no-store' })
+        .then(function (response) { return response.ok ? response.json() : {}; })
+        .then(function (body) { callback({ token: body && typeof body.token === 'string' ? body.token : '' }); })
+        .catch(function () { callback({ token: '' }); });
+    };
+  }
 
   ChatWidget.prototype.callUs = function () {
     return this.config.phone ? 'You can also call us at ' + this.config.phone + '.' : '';
