@@ -122,6 +122,8 @@ class ChannelGuard:
         except Exception:
             logger.exception("could not find out why a message got no reply")
             part = None
+        if part == notices.WITH_STAFF:
+            return notices.with_staff(self.style)
         phone, emergency_number = await self.practice_contact()
         if part is None:
             logger.warning("the bot had no reply for a %s message", self.style)

@@ -19,6 +19,7 @@ THERAPIST = "therapist"
 SAFETY = "safety"
 PRACTICE_INFO = "practice_info"
 UNKNOWN_PART = "unknown_part"  # the action server is down; which flow is unknown
+WITH_STAFF = "with_staff"  # the assistant paused itself: a therapist is taking over
 
 
 def _call(phone: Optional[str]) -> str:
@@ -51,6 +52,13 @@ def slow_down(style: str) -> str:
 def trouble(style: str, phone: Optional[str]) -> str:
     """The bot failed, or said nothing, for a reason we can't name."""
     return f"Sorry, I'm having trouble right now. Please try again in a few minutes, or {_call(phone)}."
+
+
+def with_staff(style: str) -> str:
+    """The conversation was handed to a person; the assistant stays out of it."""
+    if style == SMS:
+        return "A therapist has your details and will be in touch shortly."
+    return "A therapist has your details and will be in touch shortly. I've stepped back so they can take over."
 
 
 def unavailable(part: str, style: str, phone: Optional[str], emergency_number: Optional[str] = None) -> str:

@@ -28,7 +28,7 @@ from rasa.shared.core.constants import DEFAULT_ACTION_NAMES
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.utils.endpoints import ClientResponseError, EndpointConfig
 
-from bot.channels.notices import BOOKING, PRACTICE_INFO, SAFETY, THERAPIST, UNKNOWN_PART
+from bot.channels.notices import BOOKING, PRACTICE_INFO, SAFETY, THERAPIST, UNKNOWN_PART, WITH_STAFF
 
 logger = logging.getLogger(__name__)
 
@@ -135,16 +135,18 @@ class ActionServerProbe:
 
 
 async def explain_silence(agent: Any, sender_id: str, probe: ActionServerProbe) -> Optional[str]:
-    """Why `sender_id`'s latest message got no reply: the unavailable part (a
-    bot.channels.notices constant) if the action server is down, else None."""
+    """Why `sender_id`'s latest message got no reply: WITH_STAFF when the assistant
+    paused itself for a therapist, the unavailable part (a bot.channels.notices
+    constant) if the action server is down, else None."""
     if agent is None or not hasattr(agent, "action_endpoint"):
         return None  # not a Rasa agent (tests' stand-ins): nothing to probe
-    if await probe.is_reachable(agent.action_endpoint):
-        return None
     try:
         tracker = await agent.tracker_store.retrieve(sender_id)
-        events = tracker.events if tracker is not None else []
     except Exception:
         logger.exception("Could not read the tracker of a silent conversation")
-        events = []
-    return unavailable_part(custom_actions_of_last_turn(events))
+        tracker = None
+    if tracker is not None and tracker.is_paused():
+        return WITH_STAFF
+    if await probe.is_reachable(agent.action_endpoint):
+        return None
+    return unavailable_part(custom_actions_of_last_turn(tracker.events if tracker is not None else []))

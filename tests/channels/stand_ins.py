@@ -10,6 +10,7 @@ import aiohttp
 import socketio
 from rasa.core.channels.channel import UserMessage
 from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 from tests.net import free_port
@@ -40,10 +41,7 @@ class DeadActionServerAgent:
 
         class TrackerStore:
             async def retrieve(self, sender_id: str) -> Any:
-                class Tracker:
-                    events = list(agent.events)
-
-                return Tracker()
+                return DialogueStateTracker.from_events(sender_id, list(agent.events))
 
         self.tracker_store = TrackerStore()
 

@@ -8,7 +8,8 @@ from typing import Any, List, Optional
 import pytest
 import yaml
 from aiohttp import web
-from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, ConversationPaused, ConversationResumed, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.channels import notices
@@ -149,10 +150,7 @@ class TrackerStore:
         self.events = events
 
     async def retrieve(self, sender_id: str) -> Any:
-        class Tracker:
-            events = self.events
-
-        return Tracker()
+        return DialogueStateTracker.from_events(sender_id, self.events)
 
 
 class AgentWith:
@@ -174,3 +172,15 @@ async def test_explain_silence_names_the_part_only_when_the_action_server_is_dow
     # Stand-in agents without an action endpoint (tests) are never "down".
     assert await explain_silence(object(), "client", probe) is None
     assert await explain_silence(None, "client", probe) is None
+
+
+@pytest.mark.asyncio
+async def test_a_conversation_handed_to_staff_is_explained_whatever_the_action_server():
+    events = turn("415 555 0199", "callback_form", "action_finish_callback") + [ConversationPaused()] + turn("hello?")
+    probe = ActionServerProbe(cache_seconds=0)
+    async with StandInActionServer() as server:
+        assert await explain_silence(AgentWith(server.url, events), "client", probe) == notices.WITH_STAFF
+    assert await explain_silence(AgentWith(f"http://127.0.0.1:{free_port()}/webhook", events), "client", probe) == notices.WITH_STAFF
+    resumed = events + [ConversationResumed()] + turn("why glutes?", "action_listen")
+    async with StandInActionServer() as server:
+        assert await explain_silence(AgentWith(server.url, resumed), "client", probe) is None

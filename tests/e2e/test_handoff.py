@@ -48,7 +48,10 @@ def test_in_hours_handoff_pauses_until_staff_resume(running_bot, bot_env, pinned
     assert "step back now so a person can take over" in handed, handed
     reference = handed.split("reference ")[1].split(")")[0]
 
-    assert say(running_bot, sender, "hello? anyone there?") == [], "paused: the assistant stays quiet"
+    # Paused: the assistant does not answer; the channel only says a person has it.
+    quiet = say(running_bot, sender, "hello? anyone there?")
+    assert [r.get("text") for r in quiet] == [
+        "A therapist has your details and will be in touch shortly. I've stepped back so they can take over."]
 
     log = Path(bot_env["BOT_NOTIFICATIONS_LOG"]).read_text()
     assert f"Client waiting for a therapist {reference}" in log
