@@ -149,7 +149,7 @@ class ActionFinishCallback(Action):
             f"Reference: {result.reference}\nName: {request.name}\nContact: {request.phone}\n"
             f"Best time: {request.best_time}\nQuestion: {request.question}\nChannel: {request.channel}\n"
             f"Conversation: {request.sender_id}\n"
-            + (f"The assistant is paused for this conversation; resume with: python -m bot resume {request.sender_id}\n" if open_now else "")
+            + (f"The assistant is paused for this conversation; resume with: python -m bot resume {result.reference}\n" if open_now else "")
             + f"\n{request.transcript}",
         )
         first_name = request.name.split()[0] if request.name else "there"

@@ -6,8 +6,13 @@ practice picks one in the optional `notifications:` section of its profile;
 passwords and tokens come from the environment, never from the profile file.
 
 A notification is a courtesy: the request itself is already in the store. So
-notify_in_background() sends on a worker thread and only logs a failure, and a
-slow or broken notifier never delays a client's reply.
+notify_in_background() sends on a worker thread, and a slow or broken notifier
+never delays a client's reply. notify_staff() retries a failed send a few
+times, then keeps the notification in the local log file, so none is lost
+without a trace.
+
+The log file is a log: phone numbers and e-mail addresses are masked in it.
+The full details stay in the request store (`python -m bot requests`).
 """
 from __future__ import annotations
 
@@ -18,6 +23,7 @@ import re
 import smtplib
 import ssl
 import threading
+import time
 import unicodedata
 from abc import ABC, abstractmethod
 from email.message import EmailMessage
@@ -34,6 +40,9 @@ SMTP_TIMEOUT_SECONDS = 10
 TWILIO_TIMEOUT_SECONDS = 10
 # Four concatenated GSM-7 segments: room for the essentials, bounded cost.
 SMS_MAX_CHARS = 4 * 153
+# Waits between attempts after a failed send: rides out a short outage
+# without hammering a server that is down.
+RETRY_DELAYS_SECONDS = (5, 30, 120)
 
 
 class NotifierConfigError(ValueError):
@@ -77,7 +86,7 @@ class Notifier(ABC):
 
 
 class FileNotifier(Notifier):
-    """Appends each notification, timestamped, to a local file (and logs it)."""
+    """Appends each notification, timestamped and with contacts masked, to a local file."""
 
     def __init__(self, path: Optional[Union[str, Path]] = None):
         self.path = Path(path or os.environ.get(LOG_PATH_ENV_VAR) or DEFAULT_LOG_PATH)
@@ -88,10 +97,10 @@ class FileNotifier(Notifier):
 
     def send(self, subject: str, body: str) -> None:
         stamp = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-        entry = f"=== {stamp} {subject}\n{body.rstrip()}\n\n"
+        entry = f"=== {stamp} {mask_pii(subject)}\n{mask_pii(body.rstrip())}\n\n"
         with self._lock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            # Owner-only: the entries hold clients' contact details.
+            # Owner-only: the entries still name clients and their questions.
             fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
             with os.fdopen(fd, "a", encoding="utf-8") as handle:
                 handle.write(entry)
@@ -311,40 +320,74 @@ def notifier_from_config(profile_raw: Mapping[str, Any], env: Mapping[str, str] 
 
 # -- sending without blocking the conversation --------------------------------------
 
-def notify_in_background(notifier: Notifier, subject: str, body: str) -> threading.Thread:
+def notify_in_background(
+    notifier: Notifier,
+    subject: str,
+    body: str,
+    retry_delays: Sequence[float] = (),
+    fallback: Optional[Notifier] = None,
+) -> threading.Thread:
     """Send on a worker thread and return at once; a failure is logged, not raised.
+
+    After a failure the send is tried again after each of retry_delays
+    (seconds). If every attempt fails, the notification goes to `fallback`
+    (when given) so it is kept somewhere staff look.
 
     The returned thread can be joined (tests do). It is a daemon thread: the
     request is already stored, so a notification is never worth hanging a
     shutdown for.
     """
+    attempts = 1 + len(retry_delays)
+    via = type(notifier).__name__
 
     def deliver() -> None:
-        try:
-            notifier.send(subject, body)
-        except Exception as exc:  # any failure: log it and carry on
-            log.error(
-                "staff notification %r via %s failed: %s: %s",
-                mask_pii(subject),
-                type(notifier).__name__,
-                type(exc).__name__,
-                mask_pii(str(exc)),
-            )
+        for attempt in range(1, attempts + 1):
+            try:
+                notifier.send(subject, body)
+            except Exception as exc:  # any failure: log it and carry on
+                retrying = attempt < attempts
+                log.log(
+                    logging.WARNING if retrying else logging.ERROR,
+                    "staff notification %r via %s failed (attempt %d of %d): %s: %s%s",
+                    mask_pii(subject), via, attempt, attempts, type(exc).__name__, mask_pii(str(exc)),
+                    f"; trying again in {retry_delays[attempt - 1]:g}s" if retrying else "",
+                )
+                if retrying:
+                    time.sleep(retry_delays[attempt - 1])
+                continue
+            if attempt > 1:
+                log.info("staff notification %r delivered via %s on attempt %d", mask_pii(subject), via, attempt)
+            return
+        if fallback is not None:
+            keep_undelivered(fallback, via, subject, body)
 
     worker = threading.Thread(target=deliver, name="staff-notification", daemon=True)
     worker.start()
     return worker
 
 
+def keep_undelivered(fallback: Notifier, via: str, subject: str, body: str) -> None:
+    """Record a notification that could not be sent, so staff still see it."""
+    try:
+        fallback.send(f"NOT DELIVERED via {via}: {subject}", body)
+    except Exception as exc:
+        log.error("staff notification %r was lost: %s could not keep it either (%s: %s)",
+                  mask_pii(subject), type(fallback).__name__, type(exc).__name__, mask_pii(str(exc)))
+        return
+    log.error("staff notification %r could not be sent via %s; kept in %r instead", mask_pii(subject), via, fallback)
+
+
 def notify_staff(profile_raw: Mapping[str, Any], subject: str, body: str) -> Optional[threading.Thread]:
     """Tell staff in the background using the profile's notifier.
 
     A broken notifier configuration is logged, never raised: the client's
-    request is already stored and must still be confirmed to them.
+    request is already stored and must still be confirmed to them. A notifier
+    that keeps failing is retried, then the notification lands in the file log.
     """
     try:
         notifier = notifier_from_config(profile_raw)
     except NotifierConfigError as exc:
         log.error("staff notifier misconfigured, falling back to the file log: %s", exc)
         notifier = FileNotifier()
-    return notify_in_background(notifier, subject, body)
+    fallback = None if isinstance(notifier, FileNotifier) else FileNotifier()
+    return notify_in_background(notifier, subject, body, retry_delays=RETRY_DELAYS_SECONDS, fallback=fallback)

@@ -1,19 +1,22 @@
 """Start everything `make run` serves, on localhost, and stop it all together.
 
-- action server on :5055 (custom actions in actions/)
+- action server on :5055 (custom actions in actions/), bound to 127.0.0.1
 - Rasa on :5005: REST, socket.io and SMS channels; HTTP API bound to 127.0.0.1
+  and always token-protected (RASA_API_TOKEN, else a token kept in var/api-token)
 - the demo practice page with the chat widget on :8080
 """
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List, Mapping, Optional
 
 REPO = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -24,30 +27,95 @@ RASA_PORT = int(os.environ.get("RASA_PORT", "5005"))
 ACTIONS_PORT = int(os.environ.get("ACTIONS_PORT", "5055"))
 WEB_PORT = int(os.environ.get("WEB_PORT", "8080"))
 
+API_TOKEN_ENV = "RASA_API_TOKEN"
+API_TOKEN_FILE_ENV = "RASA_API_TOKEN_FILE"  # where the generated token is kept
+DEFAULT_API_TOKEN_FILE = REPO / "var" / "api-token"
+
 
 def quiet_env() -> Dict[str, str]:
     env = dict(os.environ)
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    # The action server (rasa_sdk) listens on SANIC_HOST, else on every interface.
+    env.setdefault("SANIC_HOST", HOST)
     env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
     return env
+
+
+def api_token_path(env: Optional[Mapping[str, str]] = None) -> Path:
+    env = os.environ if env is None else env
+    return Path(env.get(API_TOKEN_FILE_ENV) or DEFAULT_API_TOKEN_FILE)
+
+
+def _kept_token(path: Path) -> Optional[str]:
+    try:
+        return path.read_text(encoding="utf-8").strip() or None
+    except FileNotFoundError:
+        return None
+
+
+def read_api_token(env: Optional[Mapping[str, str]] = None) -> Optional[str]:
+    """RASA_API_TOKEN if set, else the kept token; None when there is neither."""
+    env = os.environ if env is None else env
+    return (env.get(API_TOKEN_ENV) or "").strip() or _kept_token(api_token_path(env))
+
+
+def api_token(env: Optional[Mapping[str, str]] = None) -> str:
+    """The token Rasa's HTTP API requires: RASA_API_TOKEN, else the kept one, made on first use.
+
+    The API can read and rewrite every conversation, so it never runs open.
+    """
+    env = os.environ if env is None else env
+    from_env = (env.get(API_TOKEN_ENV) or "").strip()
+    if from_env:
+        return from_env
+    path = api_token_path(env)
+    kept = _kept_token(path)
+    if kept:
+        if path.stat().st_mode & 0o077:
+            path.chmod(0o600)  # someone loosened it; the token must stay private
+        return kept
+    return _create_token_file(path)
+
+
+def _create_token_file(path: Path) -> str:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_urlsafe(32)
+    # Written under a temporary name and linked into place: a second process
+    # starting at the same moment reads a whole token, never half of one.
+    fd, temporary_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)  # owner-only
+    temporary = Path(temporary_name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(token + "\n")
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            other = _kept_token(path)
+            if other:
+                return other  # another process made it first
+            os.replace(temporary, path)  # an empty leftover: take its place
+    finally:
+        if temporary.exists():
+            temporary.unlink()
+    return token
 
 
 def action_server_command(port: int = ACTIONS_PORT) -> List[str]:
     return [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)]
 
 
-def rasa_server_command(port: int = RASA_PORT, model: Path = MODEL, endpoints: str = "endpoints.yml") -> List[str]:
-    command = [
+def rasa_server_command(
+    port: int = RASA_PORT, model: Path = MODEL, endpoints: str = "endpoints.yml", token: Optional[str] = None
+) -> List[str]:
+    """`rasa run` with the HTTP API on; token defaults to api_token()."""
+    return [
         str(VENV_BIN / "rasa"), "run", "--model", str(model), "--enable-api",
         "--interface", HOST, "--port", str(port),
         "--credentials", "credentials.yml", "--endpoints", endpoints,
+        "--auth-token", token or api_token(),
     ]
-    token = os.environ.get("RASA_API_TOKEN")
-    if token:
-        command += ["--auth-token", token]
-    return command
 
 
 def web_server_command(port: int = WEB_PORT, rasa_url: Optional[str] = None) -> List[str]:
@@ -103,7 +171,9 @@ def serve() -> int:
             f"  REST:  curl -s -XPOST http://localhost:{RASA_PORT}/webhooks/rest/webhook "
             "-d '{\"sender\": \"me\", \"message\": \"why glutes?\"}'\n"
             f"  SMS webhook (Twilio):  http://localhost:{RASA_PORT}/webhooks/sms/webhook\n"
-            "  staff: python -m bot requests   (pending bookings and callbacks)\n"
+            f"  staff: {_python()} -m bot requests   (pending bookings and callbacks)\n"
+            f"         {_python()} -m bot resume SENDER_ID   (give a conversation back to the assistant)\n"
+            f"  Rasa HTTP API: 127.0.0.1 only, token required (?token=...), kept in {_token_source()}\n"
             "Press Ctrl-C to stop.\n",
             flush=True,
         )
@@ -118,6 +188,24 @@ def serve() -> int:
         return 1
     finally:
         stop_all(processes)
+
+
+def _python() -> str:
+    """This interpreter as staff would type it from the repository, e.g. .venv/bin/python."""
+    try:
+        return str(Path(sys.executable).relative_to(REPO))
+    except ValueError:
+        return sys.executable
+
+
+def _token_source() -> str:
+    if (os.environ.get(API_TOKEN_ENV) or "").strip():
+        return f"${API_TOKEN_ENV}"
+    path = api_token_path()
+    try:
+        return str(path.relative_to(REPO))
+    except ValueError:
+        return str(path)
 
 
 def shell() -> int:

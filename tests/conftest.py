@@ -63,6 +63,7 @@ def bot_env(bot_workdir: Path) -> Dict[str, str]:
     env["SMS_STATE_PATH"] = str(bot_workdir / "sms.db")
     # Empty means the real clock; tests pin it with the `pinned_clock` fixture.
     env["BOT_TEST_CLOCK_FILE"] = str(bot_workdir / "clock.txt")
+    env["RASA_API_TOKEN_FILE"] = str(bot_workdir / "api-token")
     return env
 
 
@@ -81,7 +82,7 @@ def pinned_clock(bot_env: Dict[str, str]):
 @pytest.fixture(scope="session")
 def running_bot(bot_workdir: Path, bot_env: Dict[str, str]) -> Iterator[str]:
     """Action server + Rasa (REST, socket.io, SMS) on free ports; yields Rasa's base URL."""
-    from bot.serve import action_server_command, rasa_server_command, stop_all, wait_for
+    from bot.serve import action_server_command, api_token, rasa_server_command, stop_all, wait_for
 
     require_model()
     actions_port, rasa_port = free_port(), free_port()
@@ -97,7 +98,7 @@ def running_bot(bot_workdir: Path, bot_env: Dict[str, str]) -> Iterator[str]:
             action_server_command(actions_port), cwd=REPO, env=bot_env, stdout=logs[0], stderr=subprocess.STDOUT))
         wait_for(f"http://127.0.0.1:{actions_port}/health", 180, processes[0])
         processes.append(subprocess.Popen(
-            rasa_server_command(rasa_port, MODEL, str(endpoints)), cwd=REPO, env=bot_env,
+            rasa_server_command(rasa_port, MODEL, str(endpoints), token=api_token(bot_env)), cwd=REPO, env=bot_env,
             stdout=logs[1], stderr=subprocess.STDOUT))
         wait_for(f"http://127.0.0.1:{rasa_port}/", 300, processes[1])
         yield f"http://127.0.0.1:{rasa_port}"

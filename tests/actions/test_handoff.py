@@ -202,7 +202,7 @@ def test_in_hours_finish_stores_a_callback_with_transcript_and_pauses(
 
     log = staff_notifications.log_text()
     assert f"Client waiting for a therapist {saved.reference}" in log
-    assert f"resume with: python -m bot resume {WEB_SENDER}" in log
+    assert f"resume with: python -m bot resume {saved.reference}" in log
     assert f"Client: {QUESTION}" in log
 
 

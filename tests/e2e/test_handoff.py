@@ -55,7 +55,7 @@ def test_in_hours_handoff_pauses_until_staff_resume(running_bot, bot_env, pinned
 
     log = Path(bot_env["BOT_NOTIFICATIONS_LOG"]).read_text()
     assert f"Client waiting for a therapist {reference}" in log
-    assert f"python -m bot resume {sender}" in log
+    assert f"python -m bot resume {reference}" in log
     assert "does glute work help with sciatica?" in log  # the question and transcript reach staff
 
     stored = json.loads(run_cli(bot_env, "requests", "--json").stdout)

@@ -87,7 +87,7 @@ def test_mask_pii_leaves_dates_prices_and_references(text):
 
 # -- file --------------------------------------------------------------------------------
 
-def test_file_notifier_appends_full_entries_and_logs_masked(tmp_path, caplog):
+def test_file_notifier_appends_masked_entries_and_logs_masked(tmp_path, caplog):
     log_file = tmp_path / "deep" / "notifications.log"
     notifier = FileNotifier(log_file)
     with caplog.at_level(logging.INFO, logger="bot.notify"):
@@ -95,16 +95,15 @@ def test_file_notifier_appends_full_entries_and_logs_masked(tmp_path, caplog):
         notifier.send("Second", "another body")
 
     content = log_file.read_text()
-    # The staff's own copy is complete...
-    assert "Callback for +1 503 555 0142" in content and "ana.ruiz@example.com" in content
+    # The file is a log too: contacts are masked; the request store keeps them in full.
+    assert "Callback for ***42" in content and "E-mail: a***@example.com" in content
+    assert "555 0142" not in content and "ana.ruiz@" not in content
+    assert "Ana Ruiz would like Thursday 5:30pm." in content
     assert content.index("Callback for") < content.index("Second")
     assert content.startswith("=== 20")  # a timestamp opens each entry
-    # ...the log lines are not.
     assert "555 0142" not in caplog.text
     assert "***42" in caplog.text
 
-
-# -- SMTP against a real local server ----------------------------------------------------
 
 def test_smtp_notifier_delivers_subject_and_body(smtp_server):
     controller, handler, _ = smtp_server
