@@ -30,7 +30,7 @@ PATTERNS: Dict[str, Pattern[str]] = {
     "numbness_tingling": _rx(
         r"\bnumb(ness|ed)?\b", r"\btingl\w*", r"pins and needles", r"\b(lost|losing|no) (the )?feeling\b",
         r"\bcan'?t feel my\b", r"\bfoot drop\b",
-        r"\bfeels? like (it'?s|its|they'?re) (asleep|dead)\b", r"\b(went|gone|goes|going) (dead|to sleep)\b", r"\bleg (gave|gives|keeps giving) (way|out)\b",
+        r"\bfeels? like (it'?s|its|they'?re) (asleep|dead)\b", r"\b(felt|feels?|feeling) like cotton wool\b", r"\b(went|gone|goes|going) (dead|to sleep)\b", r"\bleg (gave|gives|keeps giving) (way|out)\b",
     ),
     "severe_pain": _rx(
         rf"\b(sudden(ly)?|severe|excruciating|unbearable|agoni[sz]ing|crippling|stabbing|intense)\b[\w\s,']{{0,30}}\b{_PAIN_WORDS}",

@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parent.parent
 USED_BY_FALLBACK = {"utter_ask_rephrase", "utter_default"}
 USED_BY_ACTIONS = {"utter_what_to_change"}  # sent by action_ask_booking_confirmed
 # Intents set by pipeline components rather than learned from examples.
-SET_BY_COMPONENTS = {"other_language"}  # bot.nlu.language.OtherLanguageDetector
+SET_BY_COMPONENTS = {"other_language"}  # bot.nlu.boundaries.BoundaryDetector
 
 
 def implicitly_used_responses() -> set:

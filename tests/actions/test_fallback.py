@@ -7,7 +7,9 @@ from actions.fallback import TOPIC_QUESTIONS, ActionDefaultAskAffirmation
 from tests.actions.action_helpers import WEB_CHANNELS, only_message, payloads, titles
 
 # Intents the fallback must never offer as a guess: they are not topics.
-NOT_TOPICS = ("nlu_fallback", "greet", "goodbye", "affirm", "deny", "thanks", "inform", "stop", "out_of_scope")
+# Never offered as "Did you mean ...?": small talk, form answers, and the two boundaries.
+NOT_TOPICS = ("nlu_fallback", "greet", "goodbye", "affirm", "deny", "thanks", "inform", "stop", "out_of_scope",
+              "inappropriate_request", "other_language")
 
 
 def ranking(*names):

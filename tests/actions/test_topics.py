@@ -9,6 +9,7 @@ from rasa_sdk import Action
 import actions.booking
 import actions.fallback
 import actions.handoff
+import actions.language
 import actions.practice
 import actions.safety
 import actions.topics
@@ -16,7 +17,9 @@ from actions.practice import ANSWERS
 from actions.topics import ARTICLE_TOPICS, OTHER_RESPONSES, ActionAnswerTopic
 from tests.actions.action_helpers import CLOSED_MOMENT, assert_sms_text, only_message
 
-ACTION_MODULES = (actions.booking, actions.fallback, actions.handoff, actions.practice, actions.safety, actions.topics)
+ACTION_MODULES = (
+    actions.booking, actions.fallback, actions.handoff, actions.language, actions.practice, actions.safety, actions.topics,
+)
 
 
 @pytest.fixture
