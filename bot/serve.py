@@ -169,7 +169,7 @@ def serve() -> int:
             "\nThe assistant is running:\n"
             f"  chat widget on a demo page:  http://localhost:{WEB_PORT}\n"
             f"  REST:  curl -s -XPOST http://localhost:{RASA_PORT}/webhooks/rest/webhook "
-            "-d '{\"sender\": \"me\", \"message\": \"why glutes?\"}'\n"
+            "-H 'Content-Type: application/json' -d '{\"sender\": \"me\", \"message\": \"why glutes?\"}'\n"
             f"  SMS webhook (Twilio):  http://localhost:{RASA_PORT}/webhooks/sms/webhook\n"
             f"  staff: {_python()} -m bot requests   (pending bookings and callbacks)\n"
             f"         {_python()} -m bot resume SENDER_ID   (give a conversation back to the assistant)\n"
