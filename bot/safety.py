@@ -30,7 +30,8 @@ PATTERNS: Dict[str, Pattern[str]] = {
     "numbness_tingling": _rx(
         r"\bnumb(ness|ed)?\b", r"\btingl\w*", r"pins and needles", r"\b(lost|losing|no) (the )?feeling\b",
         r"\bcan'?t feel my\b", r"\bfoot drop\b",
-        r"\bfeels? like (it'?s|its|they'?re) (asleep|dead)\b", r"\b(felt|feels?|feeling) like cotton wool\b", r"\b(went|gone|goes|going) (dead|to sleep)\b", r"\bleg (gave|gives|keeps giving) (way|out)\b",
+        r"\bfeels? like (it'?s|its|they'?re) (asleep|dead)\b", r"\bprickl\w*\b[\w\s,']{0,40}\b(won'?t|doesn'?t|not|never) (go|fade|stop|settle)",
+        r"\b(foot|ankle)\b[\w\s]{0,10}\b(floppy|flops|slaps)\b", r"\b(felt|feels?|feeling) like cotton wool\b", r"\b(went|gone|goes|going) (dead|to sleep)\b", r"\bleg (gave|gives|keeps giving) (way|out)\b",
     ),
     "severe_pain": _rx(
         rf"\b(sudden(ly)?|severe|excruciating|unbearable|agoni[sz]ing|crippling|stabbing|intense)\b[\w\s,']{{0,30}}\b{_PAIN_WORDS}",
@@ -89,7 +90,7 @@ PATTERNS: Dict[str, Pattern[str]] = {
         r"\b(short(ness)? of|out of|catch my|can'?t catch my) breath\b", r"\bbreathless\w*",
         r"\b(can'?t|cannot|struggling to|hard to|trouble) breath(e|ing)\b", r"\bheart attack\b", r"\bpalpitations\b",
         r"\b(tight|heavy|pressure in( my)?|crushing)\b[\w\s]{0,10}\bchest\b", r"\bchest\b[\w\s,']{0,40}\b(left arm|jaw)\b",
-        r"\b(winded|out of breath|gasping)\b", r"\b(pain|pains|tightness|pressure)\b[\w\s]{0,10}\bin (my|the|her|his) chest\b", r"\bheart (is )?(racing|races|pounding)\b",
+        r"\b(winded|out of breath|gasping)\b", r"\b(pain|pains|tightness|pressure)\b[\w\s]{0,10}\bin (my|the|her|his) chest\b", r"\bheart\b[\w\s]{0,15}\b(racing|races|pounding|flutter\w*|skipping beats?)\b", r"\blight-?headed\b[\w\s,']{0,30}\b(stand|standing|get up|faint)\w*",
         r"\bbreathing('?s| is| has)?( been)?( really| very| so)? (labou?red|difficult|hard|painful|shallow)\b", r"\blabou?red breathing\b",
         r"\b(hurts?|painful|pain)\b[\w\s]{0,15}\b(deep breath|breathe in|breathing in)\b",
     ),
