@@ -23,7 +23,7 @@ export PYTHONPATH := $(CURDIR)
 PYTHON310 ?= $(shell for p in "$$(pyenv root 2>/dev/null)"/versions/3.10*/bin/python3.10 python3.10 /usr/bin/python3.10 /usr/local/bin/python3.10; do \
 	  command -v "$$p" >/dev/null 2>&1 && "$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo "$$p"; break; }; done)
 
-.PHONY: help setup train validate run shell test test-unit test-stories eval bench clean
+.PHONY: help setup train validate run shell test test-unit test-stories test-scale soak eval bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -64,13 +64,27 @@ run: $(MODEL) $(NODE_OK) ## Set up, train if needed, serve everything on localho
 shell: $(MODEL) ## Talk to the assistant in the terminal
 	$(PY) -m bot shell
 
+# The soak test runs 3 minutes inside `make test`; `make soak` runs the full 5.
 test-unit: $(MODEL) $(NODE_OK) ## pytest suite (needs the trained model)
-	$(PY) -m pytest
+	SOAK_SECONDS=$${SOAK_SECONDS:-180} $(PY) -m pytest
 
 test-stories: $(MODEL) ## Rasa test stories (tests/test_stories.yml)
 	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml --fail-on-prediction-errors --out results/stories
 
 test: validate $(MODEL) test-unit test-stories ## Set up, validate, train, run every test
+
+# BASELINE_EPOCHS=N sets the Rasa default baseline's DIET epochs (0: Rasa's own 100; default in tools/evaluate.py).
+eval: $(MODEL) ## NLU report: held-out, 5-fold CV, two baselines (reports/eval.md)
+	$(PY) -m tools.evaluate $(if $(BASELINE_EPOCHS),--baseline-epochs $(BASELINE_EPOCHS))
+
+bench: $(MODEL) ## Reply latency, msgs/s, memory vs a bare Rasa floor (reports/bench.md)
+	$(PY) -m tools.bench
+
+soak: $(MODEL) ## 50 simulated clients for SOAK_SECONDS (default 300) against fresh local servers
+	$(PY) -m pytest tests/load/test_soak.py -q
+
+test-scale: $(MODEL) ## Two Rasa servers sharing PostgreSQL and Redis behind a proxy
+	$(PY) -m pytest tests/scale -q
 
 clean: ## Remove trained models and test results
 	rm -rf models results
