@@ -111,8 +111,12 @@ async def test_odd_text_is_answered_and_stored_as_plain_text(running_bot, bot_wo
     assert all(r["recipient_id"] == sender for r in replies)
     # Stored exactly as sent (bound parameters, no markup made of it), and the store still works.
     assert stored_user_texts(bot_workdir, sender) == [text]
-    await say(running_bot, sender, "how will I be covered?")
-    assert stored_user_texts(bot_workdir, sender) == [text, "how will I be covered?"]
+    after = await say(running_bot, sender, "how will I be covered?")
+    assert any("sheet" in (r.get("text") or "") for r in after), after
+    # If the odd text started the "did you mean...?" fallback, Rasa keeps the
+    # rephrased turn twice (the reverted one and the replayed one).
+    stored = stored_user_texts(bot_workdir, sender)
+    assert stored[0] == text and set(stored[1:]) == {"how will I be covered?"}
 
 
 @pytest.mark.asyncio
