@@ -18,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.details import (
-    NOT_AN_ANSWER, ClientDetailsValidation, cleared, find_name, intent_of, store_request, text_of,
+    NOT_AN_ANSWER, ClientDetailsValidation, cleared, entity_text, find_name, intent_of, store_request, text_of,
 )
 from actions.replies import Reply, is_sms, send
 from bot import hours, when
@@ -112,11 +112,7 @@ _DURATION = re.compile(
 
 def when_mentioned(tracker: Tracker) -> Optional[str]:
     """The day and time named in the message (spaCy DATE/TIME), without session lengths."""
-    found = [
-        e for e in tracker.latest_message.get("entities") or []
-        if e.get("entity") in ("DATE", "TIME") and not _DURATION.match(str(e.get("value")).strip())
-    ]
-    return " ".join(str(e.get("value")) for e in sorted(found, key=lambda e: e.get("start") or 0)) or None
+    return entity_text(tracker, "DATE", "TIME", skip=_DURATION)
 
 
 class ValidateBookingForm(ClientDetailsValidation):

@@ -11,7 +11,7 @@ import asyncio
 import logging
 import re
 from abc import ABC, abstractmethod
-from typing import Any, Dict, List, Iterable, Optional, Text
+from typing import Any, Dict, Iterable, List, Optional, Pattern, Text
 
 from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -57,8 +57,12 @@ def text_of(tracker: Tracker) -> str:
     return (tracker.latest_message.get("text") or "").strip()
 
 
-def entity_text(tracker: Tracker, *types: str) -> Optional[str]:
-    found = [e for e in tracker.latest_message.get("entities") or [] if e.get("entity") in types]
+def entity_text(tracker: Tracker, *types: str, skip: Optional[Pattern[str]] = None) -> Optional[str]:
+    """The values of the message's entities of these types, in text order; `skip` leaves out matching values."""
+    found = [
+        e for e in tracker.latest_message.get("entities") or []
+        if e.get("entity") in types and not (skip and skip.match(str(e.get("value")).strip()))
+    ]
     if not found:
         return None
     return " ".join(str(e.get("value")) for e in sorted(found, key=lambda e: e.get("start") or 0))

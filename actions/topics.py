@@ -5,6 +5,7 @@ all, answers with this action and then returns to the form's question.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any, Callable, Dict, List, Text
 
@@ -13,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.language import english_only_reply
 from actions.practice import ANSWERS, practice_answer
-from actions.replies import Reply, send
+from actions.replies import send
 from bot.store import utc_now
 
 ARTICLE_TOPICS = (
@@ -31,13 +32,13 @@ class ActionAnswerTopic(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         topic = tracker.get_intent_of_latest_message()
-        if topic in ANSWERS:
-            answer = practice_answer(topic, tracker.latest_message.get("text") or "", self.clock())
+        if topic in ANSWERS or topic == "other_language":
+            if topic in ANSWERS:
+                reply = practice_answer(topic, tracker.latest_message.get("text") or "", self.clock())
+            else:
+                reply = english_only_reply()
             # Mid-form, the form's own question follows: no extra buttons.
-            send(dispatcher, tracker, Reply(answer.web, answer.sms, buttons=(), sms_buttons=()))
-        elif topic == "other_language":
-            reply = english_only_reply()
-            send(dispatcher, tracker, Reply(reply.web, reply.sms, buttons=(), sms_buttons=()))
+            send(dispatcher, tracker, dataclasses.replace(reply, buttons=(), sms_buttons=()))
         elif topic == "inappropriate_request":
             dispatcher.utter_message(response="utter_inappropriate")
         elif topic in ARTICLE_TOPICS or topic in OTHER_RESPONSES:

@@ -18,6 +18,8 @@ import urllib.request
 from pathlib import Path
 from typing import Dict, List, Mapping, Optional
 
+from bot.clock import CLOCK_FILE_ENV
+
 REPO = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 MODEL = REPO / "models" / "assistant.tar.gz"
@@ -41,6 +43,35 @@ def quiet_env() -> Dict[str, str]:
     env.setdefault("SANIC_HOST", HOST)
     env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
     return env
+
+
+def isolated_env(folder: Path, **overrides: str) -> Dict[str, str]:
+    """quiet_env() with every piece of the assistant's state under `folder`: request
+    store, spool, staff notifications, SMS state, API token, and the test clock file
+    (missing or empty: the real clock). For tests and benchmarks, which must never
+    touch var/ or use the practice's own API token."""
+    env = quiet_env()
+    env.pop(API_TOKEN_ENV, None)
+    env.update({
+        "BOT_DATABASE_URL": f"sqlite:///{folder / 'requests.db'}",
+        "BOT_SPOOL_DIR": str(folder / "spool"),
+        "BOT_NOTIFICATIONS_LOG": str(folder / "notifications.log"),
+        "SMS_STATE_PATH": str(folder / "sms.db"),
+        API_TOKEN_FILE_ENV: str(folder / "api-token"),
+        CLOCK_FILE_ENV: str(folder / "clock.txt"),
+    })
+    env.update(overrides)
+    return env
+
+
+def write_local_endpoints(path: Path, actions_port: int, tracker_db: Path) -> Path:
+    """An endpoints file for servers on this machine: the action server on `actions_port`
+    and a SQLite tracker store in `tracker_db`."""
+    path.write_text(
+        f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
+        f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{tracker_db}"\n'
+    )
+    return path
 
 
 def api_token_path(env: Optional[Mapping[str, str]] = None) -> Path:

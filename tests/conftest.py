@@ -53,18 +53,13 @@ def bot_workdir() -> Iterator[Path]:
 
 @pytest.fixture(scope="session")
 def bot_env(bot_workdir: Path) -> Dict[str, str]:
-    """Environment for the servers: an isolated request store and SMS state."""
-    from bot.serve import quiet_env
+    """Environment for the servers: all their state in the session's folder.
 
-    env = quiet_env()
-    env["BOT_DATABASE_URL"] = f"sqlite:///{bot_workdir / 'requests.db'}"
-    env["BOT_SPOOL_DIR"] = str(bot_workdir / "spool")
-    env["BOT_NOTIFICATIONS_LOG"] = str(bot_workdir / "notifications.log")
-    env["SMS_STATE_PATH"] = str(bot_workdir / "sms.db")
-    # Empty means the real clock; tests pin it with the `pinned_clock` fixture.
-    env["BOT_TEST_CLOCK_FILE"] = str(bot_workdir / "clock.txt")
-    env["RASA_API_TOKEN_FILE"] = str(bot_workdir / "api-token")
-    return env
+    The clock file starts missing (the real clock); tests pin it with `pinned_clock`.
+    """
+    from bot.serve import isolated_env
+
+    return isolated_env(bot_workdir)
 
 
 @pytest.fixture
@@ -82,15 +77,11 @@ def pinned_clock(bot_env: Dict[str, str]):
 @pytest.fixture(scope="session")
 def running_bot(bot_workdir: Path, bot_env: Dict[str, str]) -> Iterator[str]:
     """Action server + Rasa (REST, socket.io, SMS) on free ports; yields Rasa's base URL."""
-    from bot.serve import action_server_command, api_token, rasa_server_command, stop_all, wait_for
+    from bot.serve import action_server_command, api_token, rasa_server_command, stop_all, wait_for, write_local_endpoints
 
     require_model()
     actions_port, rasa_port = free_port(), free_port()
-    endpoints = bot_workdir / "endpoints.yml"
-    endpoints.write_text(
-        f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
-        f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{bot_workdir / "conversations.db"}"\n'
-    )
+    endpoints = write_local_endpoints(bot_workdir / "endpoints.yml", actions_port, bot_workdir / "conversations.db")
     logs = [open(bot_workdir / name, "wb") for name in ("actions.log", "rasa.log")]
     processes: List[subprocess.Popen] = []
     try:

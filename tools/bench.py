@@ -33,14 +33,13 @@ from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 from bot.clock import CLOCK_FILE_ENV
 from bot.serve import (
-    API_TOKEN_ENV,
-    API_TOKEN_FILE_ENV,
     action_server_command,
     api_token,
-    quiet_env,
+    isolated_env,
     rasa_server_command,
     stop_all,
     wait_for,
+    write_local_endpoints,
 )
 from tests.net import free_port
 from tools import machine
@@ -171,20 +170,10 @@ def _short(level: Level) -> str:
 
 # ---------------------------------------------------------------- servers
 
-def isolated_env(workdir: Path) -> Dict[str, str]:
-    """Server environment whose state (requests, spool, notifications, SMS, token) lives in workdir."""
-    env = quiet_env()
-    env.pop(API_TOKEN_ENV, None)
-    clock = workdir / "clock.txt"
-    clock.write_text(PINNED_NOW)
-    env.update({
-        "BOT_DATABASE_URL": f"sqlite:///{workdir / 'requests.db'}",
-        "BOT_SPOOL_DIR": str(workdir / "spool"),
-        "BOT_NOTIFICATIONS_LOG": str(workdir / "notifications.log"),
-        "SMS_STATE_PATH": str(workdir / "sms.db"),
-        API_TOKEN_FILE_ENV: str(workdir / "api-token"),
-        CLOCK_FILE_ENV: str(clock),
-    })
+def pinned_env(workdir: Path) -> Dict[str, str]:
+    """Server environment with all state in workdir and the clock pinned to PINNED_NOW."""
+    env = isolated_env(workdir)
+    Path(env[CLOCK_FILE_ENV]).write_text(PINNED_NOW)
     return env
 
 
@@ -203,13 +192,9 @@ def _start(command: List[str], cwd: Path, env: Dict[str, str], log: Path, ready_
 @contextlib.contextmanager
 def our_servers(workdir: Path) -> Iterator[Tuple[str, subprocess.Popen, subprocess.Popen]]:
     """Action server + Rasa with the repository's credentials (every channel), as `make run` starts them."""
-    env = isolated_env(workdir)
+    env = pinned_env(workdir)
     actions_port, rasa_port = free_port(), free_port()
-    endpoints = workdir / "endpoints.yml"
-    endpoints.write_text(
-        f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
-        f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{workdir / "conversations.db"}"\n'
-    )
+    endpoints = write_local_endpoints(workdir / "endpoints.yml", actions_port, workdir / "conversations.db")
     processes: List[subprocess.Popen] = []
     try:
         processes.append(_start(action_server_command(actions_port), REPO, env, workdir / "actions.log",
@@ -229,7 +214,7 @@ def train_floor(workdir: Path) -> Tuple[Path, float]:
     # Only REST: a bare server, no custom channels.
     (project / "credentials.yml").write_text("rest:\n")
     (project / "endpoints.yml").write_text("# in-memory tracker store, no action server\n")
-    env = isolated_env(workdir)
+    env = pinned_env(workdir)
     env["RASA_MAX_CACHE_SIZE"] = "0"  # a full training, timed honestly; .rasa/ left alone
     started = time.monotonic()
     done = subprocess.run(
@@ -245,7 +230,7 @@ def train_floor(workdir: Path) -> Tuple[Path, float]:
 @contextlib.contextmanager
 def floor_server(workdir: Path, model: Path) -> Iterator[Tuple[str, subprocess.Popen]]:
     """`rasa run` on the floor model with the same command as ours, REST only."""
-    env = isolated_env(workdir)
+    env = pinned_env(workdir)
     project = model.parent.parent
     port = free_port()
     process = _start(rasa_server_command(port, model, "endpoints.yml", token=api_token(env)), project, env,

@@ -32,30 +32,25 @@ SMS_PATH = "/webhooks/sms/webhook"
 @pytest.fixture(scope="module")
 def bot_without_actions(tmp_path_factory) -> Iterator[str]:
     """Rasa alone, pointed at an action server that is not there; yields its base URL."""
-    from bot.serve import quiet_env, rasa_server_command, stop_all, wait_for
+    from bot.serve import api_token, isolated_env, rasa_server_command, stop_all, wait_for, write_local_endpoints
 
     require_model()
     workdir: Path = tmp_path_factory.mktemp("no-action-server")
     closed_port, rasa_port = free_port(), free_port()  # nothing will listen on closed_port
-    endpoints = workdir / "endpoints.yml"
-    endpoints.write_text(
-        f'action_endpoint:\n  url: "http://127.0.0.1:{closed_port}/webhook"\n'
-        f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{workdir / "conversations.db"}"\n'
-    )
-    env = quiet_env()
-    for name in ("SMS_ALLOW_UNSIGNED", "SMS_PUBLIC_URL", "CHANNEL_RATE_LIMIT_BURST", "CHANNEL_RATE_LIMIT_MAX_SENDERS"):
-        env.pop(name, None)
-    env.update(
+    endpoints = write_local_endpoints(workdir / "endpoints.yml", closed_port, workdir / "conversations.db")
+    env = isolated_env(
+        workdir,
         TWILIO_AUTH_TOKEN=SMS_TOKEN,
-        SMS_STATE_PATH=str(workdir / "sms.db"),
         WEBCHAT_JWT_SECRET=CHAT_SECRET,
         # 10 messages per sender and no refill during the test: the flood counts are exact.
         CHANNEL_RATE_LIMIT_REFILL_SECONDS="3600",
-        BOT_DATABASE_URL=f"sqlite:///{workdir / 'requests.db'}",
     )
+    for name in ("SMS_ALLOW_UNSIGNED", "SMS_PUBLIC_URL", "CHANNEL_RATE_LIMIT_BURST", "CHANNEL_RATE_LIMIT_MAX_SENDERS"):
+        env.pop(name, None)
     with open(workdir / "rasa.log", "wb") as log:
         process = subprocess.Popen(
-            rasa_server_command(rasa_port, MODEL, str(endpoints)), cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT
+            rasa_server_command(rasa_port, MODEL, str(endpoints), token=api_token(env)),
+            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
         try:
             wait_for(f"http://127.0.0.1:{rasa_port}/", 300, process)

@@ -17,14 +17,15 @@ from typing import Any, Callable, Dict, Iterator, List, Optional
 
 import pytest
 
+from bot.clock import CLOCK_FILE_ENV
 from bot.serve import (
-    API_TOKEN_FILE_ENV,
     action_server_command,
     api_token,
-    quiet_env,
+    isolated_env,
     rasa_server_command,
     stop_all,
     wait_for,
+    write_local_endpoints,
 )
 from tests.conftest import require_model
 from tests.net import free_port
@@ -38,20 +39,6 @@ RASA_START_SECONDS = 300
 PINNED_NOW = "2026-12-01T10:00:00-08:00"
 
 
-def isolated_env(workdir: Path, **overrides: str) -> Dict[str, str]:
-    """Server environment whose every piece of state lives under workdir."""
-    env = quiet_env()
-    env.pop("RASA_API_TOKEN", None)
-    env.update(
-        BOT_DATABASE_URL=f"sqlite:///{workdir / 'requests.db'}",
-        BOT_SPOOL_DIR=str(workdir / "spool"),
-        BOT_NOTIFICATIONS_LOG=str(workdir / "notifications.log"),
-        SMS_STATE_PATH=str(workdir / "sms.db"),
-        **{API_TOKEN_FILE_ENV: str(workdir / "api-token")},
-    )
-    env.update(overrides)
-    return env
-
 
 class BotServers:
     """Action server + Rasa on free local ports; logs append across restarts."""
@@ -64,11 +51,7 @@ class BotServers:
         self.actions_log = workdir / "actions.log"
         self.rasa_log = workdir / "rasa.log"
         self.tracker_db = workdir / "conversations.db"
-        self.endpoints = workdir / "endpoints.yml"
-        self.endpoints.write_text(
-            f'action_endpoint:\n  url: "http://127.0.0.1:{self.actions_port}/webhook"\n'
-            f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{self.tracker_db}"\n'
-        )
+        self.endpoints = write_local_endpoints(workdir / "endpoints.yml", self.actions_port, self.tracker_db)
         self.actions: Optional[subprocess.Popen] = None
         self.rasa: Optional[subprocess.Popen] = None
 
@@ -155,9 +138,9 @@ def make_servers(tmp_path: Path) -> Iterator[Callable[..., BotServers]]:
         require_model()
         workdir = tmp_path / f"bot-{len(made)}"
         workdir.mkdir()
-        clock_file = workdir / "clock.txt"
-        clock_file.write_text(PINNED_NOW)
-        servers = BotServers(workdir, isolated_env(workdir, BOT_TEST_CLOCK_FILE=str(clock_file), **overrides))
+        env = isolated_env(workdir, **overrides)
+        Path(env[CLOCK_FILE_ENV]).write_text(PINNED_NOW)
+        servers = BotServers(workdir, env)
         made.append(servers)
         if start:
             try:

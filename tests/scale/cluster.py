@@ -6,7 +6,6 @@ reverse order when the cluster's context ends, also when a test failed.
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 import subprocess
 import sys
 import tempfile
@@ -15,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Iterator, List
 
-from bot.serve import REPO, action_server_command, quiet_env, rasa_server_command, stop_all, wait_for
+from bot.clock import CLOCK_FILE_ENV
+from bot.serve import REPO, action_server_command, api_token, isolated_env, rasa_server_command, stop_all, wait_for
 from tests.net import free_port
 from tests.scale.proxy import SERVED_PATH
 from tests.scale.services import Postgres, Redis, postgres_server, redis_server
@@ -123,14 +123,9 @@ def scale_out_cluster(model: Path) -> Iterator[Cluster]:
         postgres.create_database(REQUESTS_DATABASE)
         redis = stack.enter_context(redis_server())
 
-        env = quiet_env()
-        token = secrets.token_urlsafe(16)  # its own, so var/api-token is never read or made
-        env["BOT_DATABASE_URL"] = postgres.url(REQUESTS_DATABASE)
-        env["BOT_SPOOL_DIR"] = str(folder / "spool")
-        env["BOT_NOTIFICATIONS_LOG"] = str(folder / "notifications.log")
-        env["SMS_STATE_PATH"] = str(folder / "sms.db")
-        env["BOT_TEST_CLOCK_FILE"] = str(folder / "clock.txt")
-        (folder / "clock.txt").write_text(coming_monday_morning().isoformat())
+        env = isolated_env(folder, BOT_DATABASE_URL=postgres.url(REQUESTS_DATABASE))
+        token = api_token(env)  # its own, under folder: var/api-token is never read or made
+        Path(env[CLOCK_FILE_ENV]).write_text(coming_monday_morning().isoformat())
         actions_port, rasa_ports, proxy_port = free_port(), [free_port(), free_port()], free_port()
         endpoints = folder / "endpoints.yml"
         endpoints.write_text(endpoints_yaml(actions_port, postgres, redis))

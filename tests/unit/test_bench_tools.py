@@ -17,7 +17,7 @@ from tools.bench import (
     Level,
     ServerRun,
     headline,
-    isolated_env,
+    pinned_env,
     training_seconds,
     tree_rss_mib,
     write_report,
@@ -28,7 +28,7 @@ LINUX_PROC = Path("/proc/self/status").exists()
 
 def test_servers_keep_every_piece_of_state_in_the_work_folder(tmp_path, monkeypatch):
     monkeypatch.setenv("RASA_API_TOKEN", "the-practice-token")
-    env = isolated_env(tmp_path)
+    env = pinned_env(tmp_path)
     assert env["BOT_DATABASE_URL"] == f"sqlite:///{tmp_path / 'requests.db'}"  # never var/requests.db
     for name in ("BOT_SPOOL_DIR", "BOT_NOTIFICATIONS_LOG", "SMS_STATE_PATH", "RASA_API_TOKEN_FILE", "BOT_TEST_CLOCK_FILE"):
         assert Path(env[name]).parent == tmp_path, name
