@@ -145,7 +145,9 @@ def rasa_server_command(
         str(VENV_BIN / "rasa"), "run", "--model", str(model), "--enable-api",
         "--interface", HOST, "--port", str(port),
         "--credentials", "credentials.yml", "--endpoints", endpoints,
-        "--auth-token", token or api_token(),
+        # One argument with "=": a generated token may start with "-", which
+        # argparse would otherwise take for an option and refuse to start.
+        f"--auth-token={token or api_token()}",
     ]
 
 
