@@ -5,6 +5,7 @@ SHELL := /bin/bash
 VENV     := .venv
 PY       := $(VENV)/bin/python
 RASA     := $(VENV)/bin/rasa
+RUFF     := $(VENV)/bin/ruff
 MODEL    := models/assistant.tar.gz
 DEPS_OK  := $(VENV)/.deps-installed
 NODE_OK  := node_modules/.package-lock.json
@@ -23,7 +24,7 @@ export PYTHONPATH := $(CURDIR)
 PYTHON310 ?= $(shell for p in "$$(pyenv root 2>/dev/null)"/versions/3.10*/bin/python3.10 python3.10 /usr/bin/python3.10 /usr/local/bin/python3.10; do \
 	  command -v "$$p" >/dev/null 2>&1 && "$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo "$$p"; break; }; done)
 
-.PHONY: help setup train validate run shell test test-unit test-stories test-scale soak eval bench clean
+.PHONY: help setup topics train validate lint format run shell test test-fast test-pytest test-stories test-scale soak eval bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -37,7 +38,7 @@ $(DEPS_OK): requirements.lock
 	$(PY) -m pip install --quiet --upgrade pip==24.0 setuptools==70.3.0 wheel==0.45.1 2> >(grep -v 'is ignored' >&2)
 	$(PY) -m pip install --quiet --no-deps -r requirements.lock 2> >(grep -v 'is ignored' >&2)
 	$(PY) -m pip check
-	$(PY) -m bot.spacy_model
+	$(PY) -m bot.nlu.spacy_model
 	@touch $@
 
 # The chat widget's only browser dependency (socket.io-client), from the npm registry.
@@ -47,7 +48,12 @@ $(NODE_OK): package.json package-lock.json
 
 setup: $(DEPS_OK) $(NODE_OK) ## Create .venv (Python 3.10), install pinned Python and npm dependencies
 
-$(MODEL): $(DEPS_OK) config.yml domain.yml $(NLU_DATA)
+# The topic registry writes domain.yml's intents and data/rules/topics.yml.
+topics: $(DEPS_OK) ## Rewrite the intents and topic rules from bot/topics.py (the topic registry)
+	$(PY) -m bot.topics
+
+$(MODEL): $(DEPS_OK) config.yml domain.yml bot/topics.py $(NLU_DATA)
+	$(PY) -m bot.topics
 	@mkdir -p models
 	@start=$$(date +%s); \
 	$(RASA) train --quiet --fixed-model-name assistant --out models && \
@@ -55,8 +61,17 @@ $(MODEL): $(DEPS_OK) config.yml domain.yml $(NLU_DATA)
 
 train: $(MODEL) ## Train the model when data, config or domain changed
 
-validate: $(DEPS_OK) ## Check data and domain (warnings fail)
-	$(PY) -m bot.validate
+validate: topics ## Check data and domain (warnings fail)
+	$(PY) -m bot.cli.validate
+
+lint: $(DEPS_OK) ## ruff (checks and formatting) and the registry's generated files
+	$(RUFF) check .
+	$(RUFF) format --check .
+	$(PY) -m bot.topics --check
+
+format: $(DEPS_OK) ## Apply ruff's safe fixes and formatting
+	$(RUFF) check --fix .
+	$(RUFF) format .
 
 run: $(MODEL) $(NODE_OK) ## Set up, train if needed, serve everything on localhost
 	$(PY) -m bot serve
@@ -64,14 +79,17 @@ run: $(MODEL) $(NODE_OK) ## Set up, train if needed, serve everything on localho
 shell: $(MODEL) ## Talk to the assistant in the terminal
 	$(PY) -m bot shell
 
+test-fast: $(DEPS_OK) ## Tests that need neither a model nor servers (tests/unit)
+	$(PY) -m pytest tests/unit -q
+
 # The soak test runs 3 minutes inside `make test`; `make soak` runs the full 5.
-test-unit: $(MODEL) $(NODE_OK) ## pytest suite (needs the trained model)
+test-pytest: $(MODEL) $(NODE_OK) ## The whole pytest suite: tests/unit, tests/model, tests/live
 	SOAK_SECONDS=$${SOAK_SECONDS:-180} $(PY) -m pytest
 
 test-stories: $(MODEL) ## Rasa test stories (tests/test_stories.yml)
 	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml --fail-on-prediction-errors --out results/stories
 
-test: validate $(MODEL) test-unit test-stories ## Set up, validate, train, run every test
+test: lint validate $(MODEL) test-pytest test-stories ## Set up, lint, validate, train, run every test
 
 # BASELINE_EPOCHS=N sets the Rasa default baseline's DIET epochs (0: Rasa's own 100; default in tools/evaluate.py).
 eval: $(MODEL) ## NLU report: held-out, 5-fold CV, two baselines (reports/eval.md)
@@ -81,10 +99,10 @@ bench: $(MODEL) ## Reply latency, msgs/s, memory vs a bare Rasa floor (reports/b
 	$(PY) -m tools.bench
 
 soak: $(MODEL) ## 50 simulated clients for SOAK_SECONDS (default 300) against fresh local servers
-	$(PY) -m pytest tests/load/test_soak.py -q
+	$(PY) -m pytest tests/live/load/test_soak.py -q
 
 test-scale: $(MODEL) ## Two Rasa servers sharing PostgreSQL and Redis behind a proxy
-	$(PY) -m pytest tests/scale -q
+	$(PY) -m pytest tests/live/scale -q
 
 clean: ## Remove trained models and test results
 	rm -rf models results

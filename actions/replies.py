@@ -3,6 +3,7 @@
 Web clients get full text and buttons; SMS clients get a shorter plain-text
 variant (the SMS channel turns buttons into numbered options).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

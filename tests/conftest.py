@@ -3,14 +3,16 @@
 Unit tests need neither. Tests that need the trained model or live servers
 start what they need themselves on free local ports, and stop it afterwards.
 """
+
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Dict, Iterator, List
+from typing import Callable, Dict, Iterator, List, Union
 
 import pytest
 
@@ -20,8 +22,8 @@ MODEL = REPO / "models" / "assistant.tar.gz"
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from tests.measurements import REPORT_LINES
-from tests.net import free_port
+from tests.measurements import REPORT_LINES  # noqa: E402  (after the environment is set)
+from tests.net import free_port  # noqa: E402
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
@@ -29,6 +31,11 @@ def pytest_terminal_summary(terminalreporter) -> None:
         terminalreporter.section("assistant measurements")
         for line in REPORT_LINES:
             terminalreporter.write_line(line)
+
+
+@pytest.fixture
+def unused_port() -> int:
+    return free_port()
 
 
 def require_model() -> Path:
@@ -57,27 +64,44 @@ def bot_env(bot_workdir: Path) -> Dict[str, str]:
 
     The clock file starts missing (the real clock); tests pin it with `pinned_clock`.
     """
-    from bot.serve import isolated_env
+    from bot.cli.serve import isolated_env
 
     return isolated_env(bot_workdir)
 
 
 @pytest.fixture
-def pinned_clock(bot_env: Dict[str, str]):
-    """Set the running action server's clock: pinned_clock("2026-12-01T10:00:00-08:00")."""
-    clock_file = Path(bot_env["BOT_TEST_CLOCK_FILE"])
+def pinned_clock(bot_env: Dict[str, str]) -> Iterator[Callable[[Union[dt.datetime, str]], None]]:
+    """The one way tests move the clock: pinned_clock(moment), a datetime or ISO text with an offset.
 
-    def pin(iso_time: str) -> None:
-        clock_file.write_text(iso_time)
+    It pins bot.practice.clock in this process (actions and pure logic under test)
+    and in the servers started with the session's environment (their clock file).
+    """
+    from bot.practice import clock
+
+    clock_file = Path(bot_env[clock.CLOCK_FILE_ENV])
+
+    def pin(moment: Union[dt.datetime, str]) -> None:
+        if isinstance(moment, str):
+            moment = dt.datetime.fromisoformat(moment)
+        clock.pin(moment)
+        clock_file.write_text(moment.isoformat())
 
     yield pin
+    clock.pin(None)
     clock_file.write_text("")
 
 
 @pytest.fixture(scope="session")
 def running_bot(bot_workdir: Path, bot_env: Dict[str, str]) -> Iterator[str]:
     """Action server + Rasa (REST, socket.io, SMS) on free ports; yields Rasa's base URL."""
-    from bot.serve import action_server_command, api_token, rasa_server_command, stop_all, wait_for, write_local_endpoints
+    from bot.cli.serve import (
+        action_server_command,
+        api_token,
+        rasa_server_command,
+        stop_all,
+        wait_for,
+        write_local_endpoints,
+    )
 
     require_model()
     actions_port, rasa_port = free_port(), free_port()
@@ -85,12 +109,21 @@ def running_bot(bot_workdir: Path, bot_env: Dict[str, str]) -> Iterator[str]:
     logs = [open(bot_workdir / name, "wb") for name in ("actions.log", "rasa.log")]
     processes: List[subprocess.Popen] = []
     try:
-        processes.append(subprocess.Popen(
-            action_server_command(actions_port), cwd=REPO, env=bot_env, stdout=logs[0], stderr=subprocess.STDOUT))
+        processes.append(
+            subprocess.Popen(
+                action_server_command(actions_port), cwd=REPO, env=bot_env, stdout=logs[0], stderr=subprocess.STDOUT
+            )
+        )
         wait_for(f"http://127.0.0.1:{actions_port}/health", 180, processes[0])
-        processes.append(subprocess.Popen(
-            rasa_server_command(rasa_port, MODEL, str(endpoints), token=api_token(bot_env)), cwd=REPO, env=bot_env,
-            stdout=logs[1], stderr=subprocess.STDOUT))
+        processes.append(
+            subprocess.Popen(
+                rasa_server_command(rasa_port, MODEL, str(endpoints), token=api_token(bot_env)),
+                cwd=REPO,
+                env=bot_env,
+                stdout=logs[1],
+                stderr=subprocess.STDOUT,
+            )
+        )
         wait_for(f"http://127.0.0.1:{rasa_port}/", 300, processes[1])
         yield f"http://127.0.0.1:{rasa_port}"
     except (RuntimeError, TimeoutError) as exc:
@@ -103,4 +136,6 @@ def running_bot(bot_workdir: Path, bot_env: Dict[str, str]) -> Iterator[str]:
 
 
 def run_cli(env: Dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=120
+    )

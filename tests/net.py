@@ -1,4 +1,5 @@
 """Network helpers for tests that start local servers."""
+
 import socket
 
 

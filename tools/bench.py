@@ -1,6 +1,6 @@
 """`make bench`: reply latency, throughput and memory of the assistant, against a floor.
 
-Starts the action server and Rasa the way `make run` does (bot/serve.py's
+Starts the action server and Rasa the way `make run` does (bot/cli/serve.py's
 commands), on free ports, with every piece of state in a temporary folder (the
 benchmark's bookings never reach var/requests.db) and the clock pinned to a
 Tuesday morning so the scripted booking is always accepted. tools/loadgen.py
@@ -16,6 +16,7 @@ exchanges; every figure of ours is also given as a ratio to it.
 Writes reports/bench.md and reports/bench_latency.png, and ends with one line:
 `bench: p95_ms_at_10=... msgs_per_s=... rss_mb=... floor_ratio_p95=...`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,8 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
-from bot.clock import CLOCK_FILE_ENV
-from bot.serve import (
+from bot.cli.serve import (
     action_server_command,
     api_token,
     isolated_env,
@@ -41,6 +41,7 @@ from bot.serve import (
     wait_for,
     write_local_endpoints,
 )
+from bot.practice.clock import CLOCK_FILE_ENV
 from tests.net import free_port
 from tools import machine
 from tools.loadgen import SCRIPTS, LoadResult, Script, Turn, run_load
@@ -66,15 +67,19 @@ TARGET_TRAIN_S = 4 * 60
 
 # The floor's clients: one message, one canned reply, three times per conversation.
 FLOOR_SCRIPTS: Tuple[Script, ...] = (
-    Script("floor", (
-        Turn("hello", ("how can i help",)),
-        Turn("bye", ("goodbye",)),
-        Turn("hi", ("how can i help",)),
-    )),
+    Script(
+        "floor",
+        (
+            Turn("hello", ("how can i help",)),
+            Turn("bye", ("goodbye",)),
+            Turn("hi", ("how can i help",)),
+        ),
+    ),
 )
 
 
 # ---------------------------------------------------------------- measurements
+
 
 def tree_rss_mib(pid: int) -> float:
     """Resident memory of a process and all its descendants, in MiB (Linux /proc)."""
@@ -140,15 +145,31 @@ class ServerRun:
         return max([self.idle_rss_mib] + [level.rss_mib for level in levels])
 
 
-def drive(base_url: str, rasa_pid: int, actions_pid: Optional[int], scripts: Sequence[Script],
-          levels: Sequence[int], seconds: float, capacity_seconds: float, run: ServerRun) -> None:
+def drive(
+    base_url: str,
+    rasa_pid: int,
+    actions_pid: Optional[int],
+    scripts: Sequence[Script],
+    levels: Sequence[int],
+    seconds: float,
+    capacity_seconds: float,
+    run: ServerRun,
+) -> None:
     """Warm up, then each load level in turn; memory is read after each."""
+
     def measured(clients: int, paused: bool, duration: float, seed: int) -> Level:
         options = {} if paused else {"think_time_s": (0.0, 0.0)}
-        result: LoadResult = asyncio.run(run_load(base_url, clients, duration_s=duration, scripts=scripts,
-                                                  seed=seed, **options))
-        return Level(clients, paused, result.summary(), tree_rss_mib(rasa_pid),
-                     tree_rss_mib(actions_pid) if actions_pid else None, list(result.samples))
+        result: LoadResult = asyncio.run(
+            run_load(base_url, clients, duration_s=duration, scripts=scripts, seed=seed, **options)
+        )
+        return Level(
+            clients,
+            paused,
+            result.summary(),
+            tree_rss_mib(rasa_pid),
+            tree_rss_mib(actions_pid) if actions_pid else None,
+            list(result.samples),
+        )
 
     # The first replies load lazily built parts of the model; they are not measured.
     asyncio.run(run_load(base_url, 2, conversations=2 * len(scripts), scripts=scripts, think_time_s=(0.0, 0.0), seed=0))
@@ -164,11 +185,14 @@ def drive(base_url: str, rasa_pid: int, actions_pid: Optional[int], scripts: Seq
 
 def _short(level: Level) -> str:
     s = level.summary
-    return (f"{s['messages_sent']} msgs, p50 {s['p50_ms']} / p95 {s['p95_ms']} / p99 {s['p99_ms']} ms, "
-            f"{s['msgs_per_s']} msgs/s, RSS {level.rss_mib:.0f} MiB, problems {level.problems}")
+    return (
+        f"{s['messages_sent']} msgs, p50 {s['p50_ms']} / p95 {s['p95_ms']} / p99 {s['p99_ms']} ms, "
+        f"{s['msgs_per_s']} msgs/s, RSS {level.rss_mib:.0f} MiB, problems {level.problems}"
+    )
 
 
 # ---------------------------------------------------------------- servers
+
 
 def pinned_env(workdir: Path) -> Dict[str, str]:
     """Server environment with all state in workdir and the clock pinned to PINNED_NOW."""
@@ -197,10 +221,24 @@ def our_servers(workdir: Path) -> Iterator[Tuple[str, subprocess.Popen, subproce
     endpoints = write_local_endpoints(workdir / "endpoints.yml", actions_port, workdir / "conversations.db")
     processes: List[subprocess.Popen] = []
     try:
-        processes.append(_start(action_server_command(actions_port), REPO, env, workdir / "actions.log",
-                                f"http://127.0.0.1:{actions_port}/health"))
-        processes.append(_start(rasa_server_command(rasa_port, MODEL, str(endpoints), token=api_token(env)), REPO, env,
-                                workdir / "rasa.log", f"http://127.0.0.1:{rasa_port}/"))
+        processes.append(
+            _start(
+                action_server_command(actions_port),
+                REPO,
+                env,
+                workdir / "actions.log",
+                f"http://127.0.0.1:{actions_port}/health",
+            )
+        )
+        processes.append(
+            _start(
+                rasa_server_command(rasa_port, MODEL, str(endpoints), token=api_token(env)),
+                REPO,
+                env,
+                workdir / "rasa.log",
+                f"http://127.0.0.1:{rasa_port}/",
+            )
+        )
         yield f"http://127.0.0.1:{rasa_port}", processes[1], processes[0]
     finally:
         stop_all(list(reversed(processes)))
@@ -219,7 +257,11 @@ def train_floor(workdir: Path) -> Tuple[Path, float]:
     started = time.monotonic()
     done = subprocess.run(
         [str(Path(sys.executable).parent / "rasa"), "train", "--fixed-model-name", "floor", "--out", "models"],
-        cwd=project, env=env, capture_output=True, text=True)
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     seconds = time.monotonic() - started
     model = project / "models" / "floor.tar.gz"
     if done.returncode != 0 or not model.exists():
@@ -233,8 +275,13 @@ def floor_server(workdir: Path, model: Path) -> Iterator[Tuple[str, subprocess.P
     env = pinned_env(workdir)
     project = model.parent.parent
     port = free_port()
-    process = _start(rasa_server_command(port, model, "endpoints.yml", token=api_token(env)), project, env,
-                     workdir / "floor-rasa.log", f"http://127.0.0.1:{port}/")
+    process = _start(
+        rasa_server_command(port, model, "endpoints.yml", token=api_token(env)),
+        project,
+        env,
+        workdir / "floor-rasa.log",
+        f"http://127.0.0.1:{port}/",
+    )
     try:
         yield f"http://127.0.0.1:{port}", process
     finally:
@@ -242,6 +289,7 @@ def floor_server(workdir: Path, model: Path) -> Iterator[Tuple[str, subprocess.P
 
 
 # ---------------------------------------------------------------- report
+
 
 def ratio(ours: Optional[float], floor: Optional[float]) -> Optional[float]:
     return ours / floor if ours is not None and floor else None
@@ -268,7 +316,9 @@ def plot_latency(ours: ServerRun, floor: ServerRun, path: Path) -> None:
         for key, style in (("p50_ms", ":"), ("p95_ms", "-"), ("p99_ms", "--")):
             values = [level.figure(key) for level in run.levels]
             axes.plot(clients, values, style, marker="o", color=colour, label=f"{run.name} {key[:3]}")
-    axes.axhline(TARGET_P95_MS_AT_10, color="tab:red", linewidth=0.8, label=f"target p95 at 10 ({TARGET_P95_MS_AT_10:.0f} ms)")
+    axes.axhline(
+        TARGET_P95_MS_AT_10, color="tab:red", linewidth=0.8, label=f"target p95 at 10 ({TARGET_P95_MS_AT_10:.0f} ms)"
+    )
     axes.set_xscale("log")
     axes.set_yscale("log")
     axes.set_xticks(list(LEVELS), [str(n) for n in LEVELS])
@@ -291,8 +341,10 @@ class Headline:
     train_s: Optional[float]
 
     def line(self) -> str:
-        return (f"bench: p95_ms_at_10={self.p95_ms_at_10 or 0:.0f} msgs_per_s={self.msgs_per_s or 0:.0f} "
-                f"rss_mb={self.rss_mib:.0f} floor_ratio_p95={self.floor_ratio_p95 or 0:.2f}")
+        return (
+            f"bench: p95_ms_at_10={self.p95_ms_at_10 or 0:.0f} msgs_per_s={self.msgs_per_s or 0:.0f} "
+            f"rss_mb={self.rss_mib:.0f} floor_ratio_p95={self.floor_ratio_p95 or 0:.2f}"
+        )
 
 
 def headline(ours: ServerRun, floor: ServerRun) -> Headline:
@@ -301,20 +353,42 @@ def headline(ours: ServerRun, floor: ServerRun) -> Headline:
     floor_p95 = floor_at_10.figure("p95_ms") if floor_at_10 else None
     # Throughput: the most messages per second any run sustained (normally the capacity run).
     rates = [level.figure("msgs_per_s") for level in ours.levels + ([ours.capacity] if ours.capacity else [])]
-    return Headline(p95, max((r for r in rates if r is not None), default=None), ours.peak_rss_mib,
-                    ratio(p95, floor_p95), training_seconds())
+    return Headline(
+        p95,
+        max((r for r in rates if r is not None), default=None),
+        ours.peak_rss_mib,
+        ratio(p95, floor_p95),
+        training_seconds(),
+    )
 
 
-def write_report(ours: ServerRun, floor: ServerRun, floor_train_s: float, floor_model: Path, seconds: float,
-                 stages: List[Tuple[str, float]], facts: Dict[str, str], load_at_start: str, out: Path) -> Headline:
+def write_report(
+    ours: ServerRun,
+    floor: ServerRun,
+    floor_train_s: float,
+    floor_model: Path,
+    seconds: float,
+    stages: List[Tuple[str, float]],
+    facts: Dict[str, str],
+    load_at_start: str,
+    out: Path,
+) -> Headline:
     plot_latency(ours, floor, out / "bench_latency.png")
     head = headline(ours, floor)
-    lines = ["# Benchmark: REST reply latency, throughput, memory", "",
-             "Provisional unless the load average below stays under the core count: on a shared machine every "
-             "latency is inflated.", "", "## Machine", ""]
+    lines = [
+        "# Benchmark: REST reply latency, throughput, memory",
+        "",
+        "Provisional unless the load average below stays under the core count: on a shared machine every "
+        "latency is inflated.",
+        "",
+        "## Machine",
+        "",
+    ]
     lines += machine.markdown(facts, load_at_start, machine.load_average())
     lines += [
-        "", "## What ran", "",
+        "",
+        "## What ran",
+        "",
         f"- **ours**: `{machine.shown(MODEL)}` ({MODEL.stat().st_size / 1e6:.1f} MB) served like `make run` "
         "(action server + `rasa run` with every channel, SQLite tracker store), request store and logs in a "
         f"temporary folder, clock pinned to {PINNED_NOW}",
@@ -327,7 +401,9 @@ def write_report(ours: ServerRun, floor: ServerRun, floor_train_s: float, floor_
         f"{seconds:.0f} s per level after a warm-up. Capacity: {CAPACITY_CLIENTS} clients without pauses.",
         "- latency: from sending a message to the whole reply arriving; memory: VmRSS of the Rasa server "
         "process (and children) from /proc after each level",
-        "", "## Results", "",
+        "",
+        "## Results",
+        "",
         "| conversations | server | messages | p50 ms | p95 ms | p99 ms | msgs/s | Rasa RSS MiB | problems |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
@@ -337,26 +413,37 @@ def write_report(ours: ServerRun, floor: ServerRun, floor_train_s: float, floor_
             if level is None:
                 continue
             s = level.summary
-            lines.append(f"| {clients} | {run.name} | {s['messages_sent']} | {_fmt(level.figure('p50_ms'))} | "
-                         f"{_fmt(level.figure('p95_ms'))} | {_fmt(level.figure('p99_ms'))} | "
-                         f"{_fmt(level.figure('msgs_per_s'), 1)} | {level.rss_mib:.0f} | {level.problems} |")
+            lines.append(
+                f"| {clients} | {run.name} | {s['messages_sent']} | {_fmt(level.figure('p50_ms'))} | "
+                f"{_fmt(level.figure('p95_ms'))} | {_fmt(level.figure('p99_ms'))} | "
+                f"{_fmt(level.figure('msgs_per_s'), 1)} | {level.rss_mib:.0f} | {level.problems} |"
+            )
         o, f = ours.at(clients), floor.at(clients)
         if o and f:
-            lines.append(f"| {clients} | **ratio** | | {_ratio_cell(o.figure('p50_ms'), f.figure('p50_ms'))} | "
-                         f"{_ratio_cell(o.figure('p95_ms'), f.figure('p95_ms'))} | "
-                         f"{_ratio_cell(o.figure('p99_ms'), f.figure('p99_ms'))} | "
-                         f"{_ratio_cell(o.figure('msgs_per_s'), f.figure('msgs_per_s'))} | "
-                         f"{_ratio_cell(o.rss_mib, f.rss_mib)} | |")
+            lines.append(
+                f"| {clients} | **ratio** | | {_ratio_cell(o.figure('p50_ms'), f.figure('p50_ms'))} | "
+                f"{_ratio_cell(o.figure('p95_ms'), f.figure('p95_ms'))} | "
+                f"{_ratio_cell(o.figure('p99_ms'), f.figure('p99_ms'))} | "
+                f"{_ratio_cell(o.figure('msgs_per_s'), f.figure('msgs_per_s'))} | "
+                f"{_ratio_cell(o.rss_mib, f.rss_mib)} | |"
+            )
     if ours.capacity and floor.capacity:
         o, f = ours.capacity, floor.capacity
-        lines += ["", f"Capacity ({CAPACITY_CLIENTS} clients, no pauses): ours {_fmt(o.figure('msgs_per_s'), 1)} msgs/s "
-                  f"(p95 {_fmt(o.figure('p95_ms'))} ms), floor {_fmt(f.figure('msgs_per_s'), 1)} msgs/s "
-                  f"(p95 {_fmt(f.figure('p95_ms'))} ms): ratio {_ratio_cell(o.figure('msgs_per_s'), f.figure('msgs_per_s'))}."]
+        lines += [
+            "",
+            f"Capacity ({CAPACITY_CLIENTS} clients, no pauses): ours {_fmt(o.figure('msgs_per_s'), 1)} msgs/s "
+            f"(p95 {_fmt(o.figure('p95_ms'))} ms), floor {_fmt(f.figure('msgs_per_s'), 1)} msgs/s "
+            f"(p95 {_fmt(f.figure('p95_ms'))} ms): "
+            f"ratio {_ratio_cell(o.figure('msgs_per_s'), f.figure('msgs_per_s'))}.",
+        ]
     actions_rss = [level.actions_rss_mib for level in ours.levels if level.actions_rss_mib]
     floor_size = floor_model.stat().st_size / 1e6
     lines += [
-        "", "![reply latency by concurrency](bench_latency.png)", "",
-        "| | ours | floor | ratio |", "|---|---|---|---|",
+        "",
+        "![reply latency by concurrency](bench_latency.png)",
+        "",
+        "| | ours | floor | ratio |",
+        "|---|---|---|---|",
         f"| training time (s) | {_fmt(head.train_s)} (`models/train-time.txt`, from `make train`) | "
         f"{floor_train_s:.0f} (this run) | {_ratio_cell(head.train_s, floor_train_s)} |",
         f"| model size (MB) | {MODEL.stat().st_size / 1e6:.1f} | {floor_size:.1f} | "
@@ -375,22 +462,32 @@ def write_report(ours: ServerRun, floor: ServerRun, floor_train_s: float, floor_
         return "not measured" if ok is None else ("**met**" if ok else "**missed**")
 
     lines += [
-        "", "## Targets", "",
+        "",
+        "## Targets",
+        "",
         f"- p95 reply latency <= {TARGET_P95_MS_AT_10:.0f} ms at 10 concurrent conversations: "
-        f"{_fmt(head.p95_ms_at_10)} ms -> {verdict(None if head.p95_ms_at_10 is None else head.p95_ms_at_10 <= TARGET_P95_MS_AT_10)}",
+        f"{_fmt(head.p95_ms_at_10)} ms -> "
+        f"{verdict(None if head.p95_ms_at_10 is None else head.p95_ms_at_10 <= TARGET_P95_MS_AT_10)}",
         f"- >= {TARGET_MSGS_PER_S:.0f} messages/s (best sustained run): {_fmt(head.msgs_per_s, 1)} -> "
         f"{verdict(None if head.msgs_per_s is None else head.msgs_per_s >= TARGET_MSGS_PER_S)}",
-        f"- server RSS <= 1.5 GB ({TARGET_RSS_MIB:.0f} MiB), peak: {head.rss_mib:.0f} MiB -> {verdict(head.rss_mib <= TARGET_RSS_MIB)}",
+        f"- server RSS <= 1.5 GB ({TARGET_RSS_MIB:.0f} MiB), peak: {head.rss_mib:.0f} MiB -> "
+        f"{verdict(head.rss_mib <= TARGET_RSS_MIB)}",
         f"- full training <= {TARGET_TRAIN_S // 60} minutes: {_fmt(head.train_s)} s -> "
         f"{verdict(None if head.train_s is None else head.train_s <= TARGET_TRAIN_S)}",
     ]
-    problems = [(run.name, level) for run in (ours, floor)
-                for level in run.levels + ([run.capacity] if run.capacity else []) if level.problems]
+    problems = [
+        (run.name, level)
+        for run in (ours, floor)
+        for level in run.levels + ([run.capacity] if run.capacity else [])
+        if level.problems
+    ]
     lines += ["", "## Problems seen by the clients", ""]
     if not problems:
         lines.append("None: every message got its own reply, once, with the expected content; no HTTP errors.")
     for name, level in problems:
-        kinds = {k: level.summary[k] for k in ("errors", "lost", "duplicated", "crossed", "unexpected") if level.summary[k]}
+        kinds = {
+            k: level.summary[k] for k in ("errors", "lost", "duplicated", "crossed", "unexpected") if level.summary[k]
+        }
         lines.append(f"- {name}, {level.clients} clients{'' if level.paused else ' (no pauses)'}: {kinds}")
         lines += [f"  - {sample}" for sample in level.samples[:5]]
     if any("HTTP 429" in sample for _, level in problems for sample in level.samples):
@@ -404,6 +501,7 @@ def write_report(ours: ServerRun, floor: ServerRun, floor_train_s: float, floor_
 
 
 # ---------------------------------------------------------------- the run
+
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -446,7 +544,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             drive(base_url, rasa.pid, None, FLOOR_SCRIPTS, LEVELS, args.seconds, args.capacity_seconds, floor)
             stage("floor: warm-up and load levels", mark)
         stages.append(("whole run (wall clock)", time.monotonic() - started))
-        head = write_report(ours, floor, floor_train_s, floor_model, args.seconds, stages, facts, load_at_start, args.out)
+        head = write_report(
+            ours, floor, floor_train_s, floor_model, args.seconds, stages, facts, load_at_start, args.out
+        )
     print(f"report: {args.out / 'bench.md'}", flush=True)
     print(head.line(), flush=True)
     return 0

@@ -2,7 +2,7 @@
 
 On the same data in one run:
 - ours: the trained models/assistant.tar.gz (not retrained) on the held-out
-  questions (tests/nlu/heldout.yml) and the red-flag sets in tests/nlu/;
+  questions (tests/model/heldout.yml) and the red-flag sets in tests/model/;
 - 5-fold stratified cross-validation of our NLU pipeline (config.yml, read at
   run time) on the training data, data/nlu/ (NLU-only training per fold);
 - Rasa's default pipeline (what `rasa init` trains, tools/baselines/rasa_default.yml)
@@ -16,6 +16,7 @@ The Rasa trainings run in worker processes (`--jobs` at a time): one DIET
 training keeps about one core busy, so two at once use both; the main
 process stays free of TensorFlow.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,7 +38,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import yaml
 
-from bot.safety import RED_FLAG_INTENT
+from bot.nlu.red_flag_patterns import RED_FLAG_INTENT
 from tools import machine
 
 REPO = Path(__file__).resolve().parent.parent
@@ -69,6 +70,7 @@ Example = Tuple[str, str]  # (intent, text)
 
 
 # ---------------------------------------------------------------- data
+
 
 def load_examples(path: Path) -> List[Example]:
     """(intent, text) pairs from a Rasa NLU YAML file or folder, in file order."""
@@ -123,6 +125,7 @@ def configured_epochs(config_path: Path, component: str = "DIETClassifier") -> O
 
 
 # ---------------------------------------------------------------- Rasa models, in worker processes
+
 
 @dataclass
 class Job:
@@ -201,6 +204,7 @@ def run_job(job: Job) -> JobResult:
 
 # ---------------------------------------------------------------- TF-IDF baseline
 
+
 def tfidf_classifier():
     """Word 1-2 grams and character 2-5 grams (typos, text-speak) into logistic regression."""
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -223,6 +227,7 @@ def train_tfidf(examples: Sequence[Example]):
 
 # ---------------------------------------------------------------- metrics
 
+
 def accuracy(truth: Sequence[str], predicted: Sequence[str]) -> float:
     return sum(t == p for t, p in zip(truth, predicted)) / len(truth) if truth else 0.0
 
@@ -242,10 +247,13 @@ def topic_scores(truth: Sequence[str], predicted: Sequence[str]) -> TopicScores:
 
     topics = sorted(set(truth))
     precision, recall, f1, support = precision_recall_fscore_support(
-        list(truth), list(predicted), labels=topics, zero_division=0)
+        list(truth), list(predicted), labels=topics, zero_division=0
+    )
     return TopicScores(
-        dict(zip(topics, map(float, precision))), dict(zip(topics, map(float, recall))),
-        dict(zip(topics, map(float, f1))), dict(zip(topics, map(int, support))),
+        dict(zip(topics, map(float, precision))),
+        dict(zip(topics, map(float, recall))),
+        dict(zip(topics, map(float, f1))),
+        dict(zip(topics, map(int, support))),
         float(sum(f1) / len(topics)) if topics else 0.0,
     )
 
@@ -277,6 +285,7 @@ class CrossValidation:
 
 # ---------------------------------------------------------------- plots
 
+
 def plot_confusion(truth: Sequence[str], predicted: Sequence[str], title: str, path: Path) -> None:
     """Rows: true topic; columns: predicted (incl. nlu_fallback); colour: share of the row."""
     import matplotlib
@@ -307,6 +316,7 @@ def plot_confusion(truth: Sequence[str], predicted: Sequence[str], title: str, p
 
 
 # ---------------------------------------------------------------- the run
+
 
 class Clock:
     def __init__(self) -> None:
@@ -357,19 +367,28 @@ def run_rasa_jobs(rasa_jobs: Sequence[Job], workers: int, clock: Clock) -> Dict[
     # training does its full work (honest timings) and leaves .rasa/ alone.
     os.environ["RASA_MAX_CACHE_SIZE"] = "0"
     os.environ["LOG_LEVEL"] = "WARNING"
-    stage_names = {OURS: "ours: load the trained model, classify the test sets",
-                   RASA_DEFAULT: "Rasa default: NLU training on data/nlu, classify the test sets"}
+    stage_names = {
+        OURS: "ours: load the trained model, classify the test sets",
+        RASA_DEFAULT: "Rasa default: NLU training on data/nlu, classify the test sets",
+    }
     results: Dict[str, JobResult] = {}
-    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with concurrent.futures.ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("spawn")
+    ) as pool:
         pending = {pool.submit(run_job, job): job for job in rasa_jobs}
         try:
             for future in concurrent.futures.as_completed(pending):
                 job, result = pending[future], future.result()
                 trained = f"train {result.train_s:.0f}s, " if result.train_s else ""
-                clock.note(f"{job.name}: {trained}load {result.load_s:.0f}s, classify {result.predict_s:.0f}s "
-                           f"(CPU {result.cpu_s:.0f}s)")
-                clock.stage(stage_names.get(job.name, f"{job.name}: NLU training with config.yml, classify the rest"),
-                            result.train_s + result.load_s + result.predict_s, result.cpu_s)
+                clock.note(
+                    f"{job.name}: {trained}load {result.load_s:.0f}s, classify {result.predict_s:.0f}s "
+                    f"(CPU {result.cpu_s:.0f}s)"
+                )
+                clock.stage(
+                    stage_names.get(job.name, f"{job.name}: NLU training with config.yml, classify the rest"),
+                    result.train_s + result.load_s + result.predict_s,
+                    result.cpu_s,
+                )
                 results[job.name] = result
         except BaseException:
             # Fail fast: jobs not yet started are dropped instead of run to completion.
@@ -386,8 +405,10 @@ def evaluate(folds: int, jobs: int, baseline_epochs: int, workdir: Path, clock: 
     sets = scored_sets()
     texts = {name: [text for _, text in examples] for name, examples in sets.items()}
     training = load_examples(TRAINING_DATA)
-    clock.note(f"{len(training)} training examples in {machine.shown(TRAINING_DATA)}; test sets: "
-               + ", ".join(f"{name} ({len(examples)})" for name, examples in sets.items()))
+    clock.note(
+        f"{len(training)} training examples in {machine.shown(TRAINING_DATA)}; test sets: "
+        + ", ".join(f"{name} ({len(examples)})" for name, examples in sets.items())
+    )
     splits = stratified_folds([intent for intent, _ in training], folds)
     predictions: Dict[str, Dict[str, List[str]]] = {}
     cross_validation = {OURS: CrossValidation(), TFIDF: CrossValidation()}
@@ -396,13 +417,17 @@ def evaluate(folds: int, jobs: int, baseline_epochs: int, workdir: Path, clock: 
     cpu_at_start, started = cpu_seconds(), time.monotonic()
     classifier = train_tfidf(training)
     predictions[TFIDF] = {name: list(classifier.predict(t)) for name, t in texts.items()}
-    clock.stage("TF-IDF + LR: train on data/nlu, classify the test sets", time.monotonic() - started,
-                cpu_seconds() - cpu_at_start)
+    clock.stage(
+        "TF-IDF + LR: train on data/nlu, classify the test sets",
+        time.monotonic() - started,
+        cpu_seconds() - cpu_at_start,
+    )
     cpu_at_start, started = cpu_seconds(), time.monotonic()
     for train_index, test_index in splits:
         fold_classifier = train_tfidf([training[i] for i in train_index])
-        cross_validation[TFIDF].add([training[i][0] for i in test_index],
-                                    list(fold_classifier.predict([training[i][1] for i in test_index])))
+        cross_validation[TFIDF].add(
+            [training[i][0] for i in test_index], list(fold_classifier.predict([training[i][1] for i in test_index]))
+        )
     clock.stage(f"TF-IDF + LR: {folds}-fold cross-validation", time.monotonic() - started, cpu_seconds() - cpu_at_start)
     clock.note("TF-IDF baseline done")
 
@@ -419,23 +444,42 @@ def evaluate(folds: int, jobs: int, baseline_epochs: int, workdir: Path, clock: 
     for number, (train_index, test_index) in enumerate(splits, start=1):
         fold_file = workdir / f"fold-{number}.yml"
         write_nlu_file([training[i] for i in train_index], fold_file)
-        rasa_jobs.append(Job(fold_job_name(number), {"fold": [training[i][1] for i in test_index]},
-                             config=str(OUR_CONFIG), nlu_data=str(fold_file), workdir=str(workdir)))
-    clock.note(f"{len(rasa_jobs)} Rasa jobs, {jobs} at a time: the Rasa default pipeline (train + test), ours on "
-               f"the held-out sets, {folds} cross-validation folds of config.yml (train + test)")
+        rasa_jobs.append(
+            Job(
+                fold_job_name(number),
+                {"fold": [training[i][1] for i in test_index]},
+                config=str(OUR_CONFIG),
+                nlu_data=str(fold_file),
+                workdir=str(workdir),
+            )
+        )
+    clock.note(
+        f"{len(rasa_jobs)} Rasa jobs, {jobs} at a time: the Rasa default pipeline (train + test), ours on "
+        f"the held-out sets, {folds} cross-validation folds of config.yml (train + test)"
+    )
     finished = run_rasa_jobs(rasa_jobs, jobs, clock)
 
     predictions[OURS] = finished[OURS].predictions
     predictions[RASA_DEFAULT] = finished[RASA_DEFAULT].predictions
     for number, (_, test_index) in enumerate(splits, start=1):
-        cross_validation[OURS].add([training[i][0] for i in test_index],
-                                   finished[fold_job_name(number)].predictions["fold"])
-    return Results(sets, predictions, cross_validation, baseline_epochs or None,
-                   configured_epochs(RASA_DEFAULT_CONFIG), folds, jobs, len(training),
-                   len({intent for intent, _ in training}))
+        cross_validation[OURS].add(
+            [training[i][0] for i in test_index], finished[fold_job_name(number)].predictions["fold"]
+        )
+    return Results(
+        sets,
+        predictions,
+        cross_validation,
+        baseline_epochs or None,
+        configured_epochs(RASA_DEFAULT_CONFIG),
+        folds,
+        jobs,
+        len(training),
+        len({intent for intent, _ in training}),
+    )
 
 
 # ---------------------------------------------------------------- the report
+
 
 def _ratio(count: Tuple[int, int]) -> str:
     hit, total = count
@@ -445,22 +489,29 @@ def _ratio(count: Tuple[int, int]) -> str:
 def _model_facts() -> List[str]:
     newest_input = max(p.stat().st_mtime for p in [OUR_CONFIG, *TRAINING_DATA.rglob("*.yml")])
     model_time = OUR_MODEL.stat().st_mtime
-    facts = [f"- our model: `{machine.shown(OUR_MODEL)}`, {OUR_MODEL.stat().st_size / 1e6:.1f} MB, trained "
-             f"{time.strftime('%Y-%m-%d %H:%M', time.localtime(model_time))}"]
+    facts = [
+        f"- our model: `{machine.shown(OUR_MODEL)}`, {OUR_MODEL.stat().st_size / 1e6:.1f} MB, trained "
+        f"{time.strftime('%Y-%m-%d %H:%M', time.localtime(model_time))}"
+    ]
     if model_time < newest_input:
-        facts.append("- **warning: config.yml or data/nlu changed after this model was trained; "
-                     "the held-out figures describe the older model** (`make train` updates it)")
+        facts.append(
+            "- **warning: config.yml or data/nlu changed after this model was trained; "
+            "the held-out figures describe the older model** (`make train` updates it)"
+        )
     return facts
 
 
 def _model_legend(results: Results, rasa_version: str) -> List[str]:
-    rasa_default = (f"the NLU pipeline of a fresh `rasa init` project in Rasa {rasa_version} "
-                    "(`tools/baselines/rasa_default.yml`)")
+    rasa_default = (
+        f"the NLU pipeline of a fresh `rasa init` project in Rasa {rasa_version} (`tools/baselines/rasa_default.yml`)"
+    )
     if results.baseline_epochs:
-        rasa_default += (f", except that DIET trains {results.baseline_epochs} epochs instead of "
-                         f"{results.default_epochs}: its full training alone takes longer than this run's time budget "
-                         "on 2 cores, so its figures are likely a lower bound (`make eval BASELINE_EPOCHS=0` trains it "
-                         "as configured)")
+        rasa_default += (
+            f", except that DIET trains {results.baseline_epochs} epochs instead of "
+            f"{results.default_epochs}: its full training alone takes longer than this run's time budget "
+            "on 2 cores, so its figures are likely a lower bound (`make eval BASELINE_EPOCHS=0` trains it "
+            "as configured)"
+        )
     return [
         f"- **{SHORT[OURS]}**: on the held-out files, the model `make train` built (loaded, not retrained); "
         "in cross-validation, the pipeline in config.yml as it stands, trained per fold (NLU only)",
@@ -473,92 +524,141 @@ def _model_legend(results: Results, rasa_version: str) -> List[str]:
 
 def _summary_section(results: Results, scores: Dict[str, TopicScores]) -> List[str]:
     k = results.folds
-    lines = ["## Summary", "",
-             "| model | held-out accuracy | held-out macro F1 | held-out fallbacks | red flags to the safety answer | "
-             f"ordinary health questions not flagged | {k}-fold CV accuracy |",
-             "|---|---|---|---|---|---|---|"]
+    lines = [
+        "## Summary",
+        "",
+        "| model | held-out accuracy | held-out macro F1 | held-out fallbacks | red flags to the safety answer | "
+        f"ordinary health questions not flagged | {k}-fold CV accuracy |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for m in MODELS:
         flagged = [p for name in results.red_flag_sets for p in results.predictions[m][name]]
         kept = [p != RED_FLAG_INTENT for p in results.predictions[m][NOT_RED_FLAGS]]
         cv = results.cross_validation.get(m)
         cv_cell = f"{cv.mean:.3f} ± {cv.spread:.3f}" if cv else "not run (time budget)"
-        lines.append(f"| {SHORT[m]} | {results.heldout_accuracy(m):.3f} | {scores[m].macro_f1:.3f} | "
-                     f"{_ratio(share(results.predictions[m][HELDOUT], {FALLBACK_INTENT}))} | "
-                     f"{_ratio(share(flagged, {RED_FLAG_INTENT}))} | {_ratio((sum(kept), len(kept)))} | {cv_cell} |")
+        lines.append(
+            f"| {SHORT[m]} | {results.heldout_accuracy(m):.3f} | {scores[m].macro_f1:.3f} | "
+            f"{_ratio(share(results.predictions[m][HELDOUT], {FALLBACK_INTENT}))} | "
+            f"{_ratio(share(flagged, {RED_FLAG_INTENT}))} | {_ratio((sum(kept), len(kept)))} | {cv_cell} |"
+        )
     ours_accuracy = results.heldout_accuracy(OURS)
     met = "met" if ours_accuracy >= HELDOUT_TARGET else "missed"
-    lines += ["", "## Target", "",
-              f"- hidden-style real questions >= {HELDOUT_TARGET:.0%} topic accuracy (the held-out file stands in "
-              f"for them): {ours_accuracy:.1%} -> **{met}**"]
+    lines += [
+        "",
+        "## Target",
+        "",
+        f"- hidden-style real questions >= {HELDOUT_TARGET:.0%} topic accuracy (the held-out file stands in "
+        f"for them): {ours_accuracy:.1%} -> **{met}**",
+    ]
     return lines
 
 
-def _per_topic_section(results: Results, scores: Dict[str, TopicScores], cv_scores: Dict[str, TopicScores]) -> List[str]:
-    lines = ["## Held-out, per topic", "",
-             "Precision, recall and F1 of ours per topic, weakest first; beside it the F1 of the baselines and of "
-             f"our {results.folds}-fold cross-validation.", "",
-             "![confusion matrix, ours on the held-out file](eval_confusion_heldout.png)", "",
-             f"| topic | n | precision | recall | F1 | F1 {SHORT[RASA_DEFAULT]} | F1 {SHORT[TFIDF]} | F1 ours CV |",
-             "|---|---|---|---|---|---|---|---|"]
+def _per_topic_section(
+    results: Results, scores: Dict[str, TopicScores], cv_scores: Dict[str, TopicScores]
+) -> List[str]:
+    lines = [
+        "## Held-out, per topic",
+        "",
+        "Precision, recall and F1 of ours per topic, weakest first; beside it the F1 of the baselines and of "
+        f"our {results.folds}-fold cross-validation.",
+        "",
+        "![confusion matrix, ours on the held-out file](eval_confusion_heldout.png)",
+        "",
+        f"| topic | n | precision | recall | F1 | F1 {SHORT[RASA_DEFAULT]} | F1 {SHORT[TFIDF]} | F1 ours CV |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     ours = scores[OURS]
     for topic in sorted(ours.f1, key=lambda t: (ours.f1[t], t)):
         cv_f1 = cv_scores[OURS].f1.get(topic)
-        lines.append(f"| {topic} | {ours.support[topic]} | {ours.precision[topic]:.2f} | {ours.recall[topic]:.2f} | "
-                     f"{ours.f1[topic]:.2f} | {scores[RASA_DEFAULT].f1[topic]:.2f} | {scores[TFIDF].f1[topic]:.2f} | "
-                     f"{'-' if cv_f1 is None else f'{cv_f1:.2f}'} |")
+        lines.append(
+            f"| {topic} | {ours.support[topic]} | {ours.precision[topic]:.2f} | {ours.recall[topic]:.2f} | "
+            f"{ours.f1[topic]:.2f} | {scores[RASA_DEFAULT].f1[topic]:.2f} | {scores[TFIDF].f1[topic]:.2f} | "
+            f"{'-' if cv_f1 is None else f'{cv_f1:.2f}'} |"
+        )
     return lines
 
 
 def _red_flag_section(results: Results) -> List[str]:
-    lines = ["## Red flags", "",
-             f"Warning-sign messages classified `{RED_FLAG_INTENT}`, and in brackets the safe outcomes (that or "
-             "`talk_to_therapist`). Ours includes the rule layer `bot.nlu.red_flags`; the baselines have only "
-             "their classifier.", "",
-             "| set | n | " + " | ".join(SHORT[m] for m in MODELS) + " |",
-             "|---|---|" + "---|" * len(MODELS)]
+    lines = [
+        "## Red flags",
+        "",
+        f"Warning-sign messages classified `{RED_FLAG_INTENT}`, and in brackets the safe outcomes (that or "
+        "`talk_to_therapist`). Ours includes the rule layer `bot.nlu.red_flag_detector`; the baselines have only "
+        "their classifier.",
+        "",
+        "| set | n | " + " | ".join(SHORT[m] for m in MODELS) + " |",
+        "|---|---|" + "---|" * len(MODELS),
+    ]
     for name in results.red_flag_sets:
-        cells = [f"{_ratio(share(results.predictions[m][name], {RED_FLAG_INTENT}))} "
-                 f"({share(results.predictions[m][name], SAFE_INTENTS)[0]})" for m in MODELS]
+        cells = [
+            f"{_ratio(share(results.predictions[m][name], {RED_FLAG_INTENT}))} "
+            f"({share(results.predictions[m][name], SAFE_INTENTS)[0]})"
+            for m in MODELS
+        ]
         lines.append(f"| {name} | {len(results.sets[name])} | " + " | ".join(cells) + " |")
     truth = results.truth(NOT_RED_FLAGS)
-    lines += ["", f"Ordinary health questions (`{NOT_RED_FLAGS}`, {len(truth)}): wrongly sent to the "
-              "safety answer, and topic accuracy:", ""]
+    lines += [
+        "",
+        f"Ordinary health questions (`{NOT_RED_FLAGS}`, {len(truth)}): wrongly sent to the "
+        "safety answer, and topic accuracy:",
+        "",
+    ]
     for m in MODELS:
         predicted = results.predictions[m][NOT_RED_FLAGS]
-        lines.append(f"- {SHORT[m]}: {_ratio(share(predicted, {RED_FLAG_INTENT}))} flagged; "
-                     f"topic accuracy {accuracy(truth, predicted):.3f}")
+        lines.append(
+            f"- {SHORT[m]}: {_ratio(share(predicted, {RED_FLAG_INTENT}))} flagged; "
+            f"topic accuracy {accuracy(truth, predicted):.3f}"
+        )
     return lines
 
 
 def _cross_validation_section(results: Results, cv_scores: Dict[str, TopicScores]) -> List[str]:
     k = results.folds
-    lines = [f"## {k}-fold cross-validation on the training data", "",
-             f"Stratified folds (seed {FOLD_SEED}): each fold trains on {k - 1}/{k} of `data/nlu/` and classifies "
-             f"the rest, which it never saw. The Rasa default is left out: {k} more of its trainings do not fit "
-             "the time budget.", "",
-             "![confusion matrix, ours cross-validated](eval_confusion_cv.png)", "",
-             "| model | " + " | ".join(f"fold {i}" for i in range(1, k + 1)) + " | mean ± sd | macro F1 | fallbacks |",
-             "|---|" + "---|" * (k + 3)]
+    lines = [
+        f"## {k}-fold cross-validation on the training data",
+        "",
+        f"Stratified folds (seed {FOLD_SEED}): each fold trains on {k - 1}/{k} of `data/nlu/` and classifies "
+        f"the rest, which it never saw. The Rasa default is left out: {k} more of its trainings do not fit "
+        "the time budget.",
+        "",
+        "![confusion matrix, ours cross-validated](eval_confusion_cv.png)",
+        "",
+        "| model | " + " | ".join(f"fold {i}" for i in range(1, k + 1)) + " | mean ± sd | macro F1 | fallbacks |",
+        "|---|" + "---|" * (k + 3),
+    ]
     for m, cv in results.cross_validation.items():
-        lines.append(f"| {SHORT[m]} | " + " | ".join(f"{a:.3f}" for a in cv.fold_accuracy) +
-                     f" | {cv.mean:.3f} ± {cv.spread:.3f} | {cv_scores[m].macro_f1:.3f} | "
-                     f"{_ratio(share(cv.predicted, {FALLBACK_INTENT}))} |")
+        lines.append(
+            f"| {SHORT[m]} | "
+            + " | ".join(f"{a:.3f}" for a in cv.fold_accuracy)
+            + f" | {cv.mean:.3f} ± {cv.spread:.3f} | {cv_scores[m].macro_f1:.3f} | "
+            f"{_ratio(share(cv.predicted, {FALLBACK_INTENT}))} |"
+        )
     return lines
 
 
 def _timing_section(results: Results, clock: Clock) -> List[str]:
-    lines = ["## How long each stage took", "",
-             f"The TF-IDF baseline ran first; then the Rasa jobs, {results.jobs} at a time in worker processes, so "
-             "their wall times overlap and each is slower than it would be alone.", "",
-             "| stage | wall s | CPU s |", "|---|---|---|"]
-    lines += [f"| {name} | {seconds:.0f} | {'-' if cpu is None else f'{cpu:.0f}'} |" for name, seconds, cpu in clock.stages]
+    lines = [
+        "## How long each stage took",
+        "",
+        f"The TF-IDF baseline ran first; then the Rasa jobs, {results.jobs} at a time in worker processes, so "
+        "their wall times overlap and each is slower than it would be alone.",
+        "",
+        "| stage | wall s | CPU s |",
+        "|---|---|---|",
+    ]
+    lines += [
+        f"| {name} | {seconds:.0f} | {'-' if cpu is None else f'{cpu:.0f}'} |" for name, seconds, cpu in clock.stages
+    ]
     cpu_total = clock.cpu_total()
     cores = max(1, min(results.jobs, os.cpu_count() or 1))
     longest = max((cpu for _, _, cpu in clock.stages if cpu is not None), default=0.0)
-    lines += [f"| **whole run** | **{clock.elapsed():.0f}** | **{cpu_total:.0f}** |", "",
-              f"CPU time does not grow when other work shares the machine; on an idle {cores}-core machine this "
-              f"run would take roughly {max(cpu_total / cores, longest):.0f} s (its CPU time spread over {cores} "
-              "workers, or its longest job if that is longer)."]
+    lines += [
+        f"| **whole run** | **{clock.elapsed():.0f}** | **{cpu_total:.0f}** |",
+        "",
+        f"CPU time does not grow when other work shares the machine; on an idle {cores}-core machine this "
+        f"run would take roughly {max(cpu_total / cores, longest):.0f} s (its CPU time spread over {cores} "
+        "workers, or its longest job if that is longer).",
+    ]
     return lines
 
 
@@ -566,27 +666,46 @@ def write_report(results: Results, clock: Clock, facts: Dict[str, str], load_at_
     heldout_truth = results.truth(HELDOUT)
     scores = {m: topic_scores(heldout_truth, results.predictions[m][HELDOUT]) for m in MODELS}
     cv_scores = {m: topic_scores(cv.truth, cv.predicted) for m, cv in results.cross_validation.items()}
-    plot_confusion(heldout_truth, results.predictions[OURS][HELDOUT],
-                   f"Ours on {HELDOUT}: accuracy {results.heldout_accuracy(OURS):.3f} ({len(heldout_truth)} questions)",
-                   out / "eval_confusion_heldout.png")
+    plot_confusion(
+        heldout_truth,
+        results.predictions[OURS][HELDOUT],
+        f"Ours on {HELDOUT}: accuracy {results.heldout_accuracy(OURS):.3f} ({len(heldout_truth)} questions)",
+        out / "eval_confusion_heldout.png",
+    )
     cv = results.cross_validation[OURS]
-    plot_confusion(cv.truth, cv.predicted,
-                   f"Ours, {results.folds}-fold cross-validation on data/nlu: accuracy "
-                   f"{accuracy(cv.truth, cv.predicted):.3f}", out / "eval_confusion_cv.png")
+    plot_confusion(
+        cv.truth,
+        cv.predicted,
+        f"Ours, {results.folds}-fold cross-validation on data/nlu: accuracy {accuracy(cv.truth, cv.predicted):.3f}",
+        out / "eval_confusion_cv.png",
+    )
 
-    lines = ["# NLU evaluation", "",
-             "Topic (intent) classification of client messages, ours next to two baselines, on the same data in "
-             "one run. Timings are provisional when the load average below exceeds the core count.", "",
-             "## Machine and inputs", ""]
+    lines = [
+        "# NLU evaluation",
+        "",
+        "Topic (intent) classification of client messages, ours next to two baselines, on the same data in "
+        "one run. Timings are provisional when the load average below exceeds the core count.",
+        "",
+        "## Machine and inputs",
+        "",
+    ]
     lines += machine.markdown(facts, load_at_start, machine.load_average())
     lines += _model_facts()
-    lines += [f"- training data: `data/nlu/`, {results.training_examples} examples, {results.training_topics} topics",
-              f"- held-out: `tests/nlu/{HELDOUT}`, {len(heldout_truth)} questions written apart from the training data",
-              "", "## Models", ""]
+    lines += [
+        f"- training data: `data/nlu/`, {results.training_examples} examples, {results.training_topics} topics",
+        f"- held-out: `tests/model/{HELDOUT}`, {len(heldout_truth)} questions written apart from the training data",
+        "",
+        "## Models",
+        "",
+    ]
     lines += _model_legend(results, facts.get("rasa", "?"))
-    for section in (_summary_section(results, scores), _per_topic_section(results, scores, cv_scores),
-                    _red_flag_section(results), _cross_validation_section(results, cv_scores),
-                    _timing_section(results, clock)):
+    for section in (
+        _summary_section(results, scores),
+        _per_topic_section(results, scores, cv_scores),
+        _red_flag_section(results),
+        _cross_validation_section(results, cv_scores),
+        _timing_section(results, clock),
+    ):
         lines += [""] + section
     path = out / "eval.md"
     path.write_text("\n".join(lines) + "\n")
@@ -594,19 +713,28 @@ def write_report(results: Results, clock: Clock, facts: Dict[str, str], load_at_
 
 
 def summary_line(results: Results) -> str:
-    return (f"eval: heldout_acc={results.heldout_accuracy(OURS):.3f} "
-            f"rasa_default_acc={results.heldout_accuracy(RASA_DEFAULT):.3f} "
-            f"tfidf_acc={results.heldout_accuracy(TFIDF):.3f}")
+    return (
+        f"eval: heldout_acc={results.heldout_accuracy(OURS):.3f} "
+        f"rasa_default_acc={results.heldout_accuracy(RASA_DEFAULT):.3f} "
+        f"tfidf_acc={results.heldout_accuracy(TFIDF):.3f}"
+    )
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1),
-                        help="Rasa trainings at a time (default: 2, or 1 on one core)")
-    parser.add_argument("--baseline-epochs", type=int, default=BUDGET_BASELINE_EPOCHS,
-                        help=f"DIET epochs for the Rasa default baseline (default {BUDGET_BASELINE_EPOCHS}; "
-                             "0 = as configured)")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=min(2, os.cpu_count() or 1),
+        help="Rasa trainings at a time (default: 2, or 1 on one core)",
+    )
+    parser.add_argument(
+        "--baseline-epochs",
+        type=int,
+        default=BUDGET_BASELINE_EPOCHS,
+        help=f"DIET epochs for the Rasa default baseline (default {BUDGET_BASELINE_EPOCHS}; 0 = as configured)",
+    )
     parser.add_argument("--out", type=Path, default=REPO / "reports")
     args = parser.parse_args(argv)
 

@@ -18,6 +18,7 @@ or from the shell: python -m tools.loadgen http://127.0.0.1:5005 --concurrency 2
 
 Bookings are real requests: point this at a test deployment, not the practice's.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -49,8 +50,27 @@ CLIENT_TOKEN = re.compile(r"\bZu[a-z]{5}\b")
 # First names that spaCy's small English model reliably keeps together with such
 # a surname as one PERSON (measured on 5,000 booking messages; "Farid", "Iris"
 # and "Rosa" were sometimes split off or merged with "Book", so are left out).
-FIRST_NAMES = ("Anna", "Ben", "Carla", "David", "Emma", "Grace", "Hugo", "Jonas", "Kate", "Laura",
-               "Lucy", "Maria", "Mark", "Nina", "Paul", "Peter", "Sam", "Sarah", "Tom")
+FIRST_NAMES = (
+    "Anna",
+    "Ben",
+    "Carla",
+    "David",
+    "Emma",
+    "Grace",
+    "Hugo",
+    "Jonas",
+    "Kate",
+    "Laura",
+    "Lucy",
+    "Maria",
+    "Mark",
+    "Nina",
+    "Paul",
+    "Peter",
+    "Sam",
+    "Sarah",
+    "Tom",
+)
 
 
 @dataclass(frozen=True)
@@ -84,37 +104,52 @@ class Script:
 
 
 # The booking asks for a fixed weekday: against a server on the real clock it
-# is refused on that weekday's afternoon (pin the clock, see bot/clock.py).
+# is refused on that weekday's afternoon (pin the clock, see bot/practice/clock.py).
 BOOKING_MESSAGE = "Book {name}, 415 555 0142, Thursday at 4 pm, a 60 minute massage with glutes"
 
 SCRIPTS: Tuple[Script, ...] = (
-    Script("faq", (
-        Turn("hi", ("welcome",)),
-        Turn("why glutes?", ("every step",)),
-        Turn("how will I be covered?", ("sheet",)),
-        Turn("thanks", ("welcome", "anything else")),
-    )),
-    Script("pregnancy", (
-        Turn("is it okay while pregnant?", ("midwife",)),
-        Turn("do you do prenatal massage?", ("prenatal",)),
-    )),
-    Script("hours", (
-        Turn("what are your opening hours?", ("9 am",)),
-        Turn("are you open on sunday?", ("sunday",)),
-    )),
-    Script("booking", (
-        Turn(BOOKING_MESSAGE, ("therapist to know",)),  # every detail taken: only the note is asked
-        # The summary and the confirmation name the client. The model's name
-        # finder now and then keeps only one part of a made-up name, so either
-        # part counts; a reply naming someone else is caught as crossed.
-        Turn("no", ("{surname}", "name: {first}")),
-        Turn("/affirm", ("{surname}", "thank you, {first}", "thanks {first}")),
-    )),
-    Script("small_talk", (
-        Turn("hello there", ("welcome",)),
-        Turn("are you a bot?", ("assistant",)),
-        Turn("bye", ("take care", "bye")),
-    )),
+    Script(
+        "faq",
+        (
+            Turn("hi", ("welcome",)),
+            Turn("why glutes?", ("every step",)),
+            Turn("how will I be covered?", ("sheet",)),
+            Turn("thanks", ("welcome", "anything else")),
+        ),
+    ),
+    Script(
+        "pregnancy",
+        (
+            Turn("is it okay while pregnant?", ("midwife",)),
+            Turn("do you do prenatal massage?", ("prenatal",)),
+        ),
+    ),
+    Script(
+        "hours",
+        (
+            Turn("what are your opening hours?", ("9 am",)),
+            Turn("are you open on sunday?", ("sunday",)),
+        ),
+    ),
+    Script(
+        "booking",
+        (
+            Turn(BOOKING_MESSAGE, ("therapist to know",)),  # every detail taken: only the note is asked
+            # The summary and the confirmation name the client. The model's name
+            # finder now and then keeps only one part of a made-up name, so either
+            # part counts; a reply naming someone else is caught as crossed.
+            Turn("no", ("{surname}", "name: {first}")),
+            Turn("/affirm", ("{surname}", "thank you, {first}", "thanks {first}")),
+        ),
+    ),
+    Script(
+        "small_talk",
+        (
+            Turn("hello there", ("welcome",)),
+            Turn("are you a bot?", ("assistant",)),
+            Turn("bye", ("take care", "bye")),
+        ),
+    ),
 )
 
 
@@ -129,7 +164,7 @@ def _letters(number: int, width: int) -> str:
 def client_names(seed: Optional[int] = None) -> Iterator[str]:
     """Endless unique client names such as "Grace Zubkqoa", in a random order."""
     rng = random.Random(seed)
-    size = 26 ** 5
+    size = 26**5
     # A random start and a stride sharing no factor with the size visit every code once.
     start, stride = rng.randrange(size), rng.randrange(1, size)
     while math.gcd(stride, size) != 1:
@@ -140,6 +175,7 @@ def client_names(seed: Optional[int] = None) -> Iterator[str]:
 
 
 # -- results ----------------------------------------------------------------------------
+
 
 @dataclass
 class LoadResult:
@@ -194,6 +230,7 @@ def percentile(values: Sequence[float], pct: float) -> Optional[float]:
 
 # -- checking one reply ---------------------------------------------------------------------
 
+
 def reply_text(messages: Iterable[Dict[str, Any]]) -> str:
     parts = []
     for message in messages:
@@ -227,6 +264,7 @@ def check_reply(messages: List[Dict[str, Any]], turn: Turn, name: str, result: L
 
 
 # -- driving conversations -----------------------------------------------------------------
+
 
 async def _say(session: aiohttp.ClientSession, url: str, sender: str, message: str) -> List[Dict[str, Any]]:
     async with session.post(url, json={"sender": sender, "message": message}) as response:
@@ -305,8 +343,9 @@ async def run_load(
                 return
             # run_conversation counts itself as started before its first await,
             # so no other client can slip past the check above meanwhile.
-            await run_conversation(session, url, next(plan), next(names), result, think_time_s,
-                                   random.Random(rng.random()))
+            await run_conversation(
+                session, url, next(plan), next(names), result, think_time_s, random.Random(rng.random())
+            )
 
     timeout = aiohttp.ClientTimeout(total=request_timeout_s)
     connector = aiohttp.TCPConnector(limit=concurrency)

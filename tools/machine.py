@@ -3,6 +3,7 @@
 Figures from a shared or busy machine mean little without this, so both
 reports open with it (and with the load average, which shows contention).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -59,10 +60,16 @@ def load_average() -> str:
 
 def git_revision() -> str:
     try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO,
-                              capture_output=True, text=True, timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO,
-                               capture_output=True, text=True, timeout=10).stdout.strip()
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True, timeout=10
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return "unknown"
     return f"{head or 'unknown'}{' (uncommitted changes)' if dirty else ''}"
@@ -87,8 +94,10 @@ def describe(packages: List[str]) -> Dict[str, str]:
 
 def markdown(facts: Dict[str, str], load_at_start: str, load_at_end: str) -> List[str]:
     lines = [f"- {name}: {value}" for name, value in facts.items()]
-    lines.append(f"- load average (1/5/15 min) at start: {load_at_start}; at end: {load_at_end} "
-                 f"(above the core count means other work shared the CPU and timings are inflated)")
+    lines.append(
+        f"- load average (1/5/15 min) at start: {load_at_start}; at end: {load_at_end} "
+        f"(above the core count means other work shared the CPU and timings are inflated)"
+    )
     return lines
 
 

@@ -5,6 +5,7 @@ A token is a JWT (HS256 by default) with "iat" and "exp" claims; the channel ref
 one without "exp", so a leaked token stops working within minutes. Light on imports,
 so the web server can use it without loading Rasa.
 """
+
 from __future__ import annotations
 
 import logging
@@ -31,7 +32,7 @@ def chat_token_is_valid(token: Any, key: str, algorithm: Optional[str] = None) -
         return False
     token = token.strip()
     if token.startswith("Bearer "):
-        token = token[len("Bearer "):]
+        token = token[len("Bearer ") :]
     try:
         jwt.decode(token, key, algorithms=[algorithm or DEFAULT_ALGORITHM], options={"require": ["exp"]})
         return True

@@ -9,6 +9,7 @@
 
 A channel makes one ChannelGuard and asks it; the wording lives in bot.channels.notices.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -22,7 +23,7 @@ from bot.channels import notices
 from bot.channels.outage import ActionServerProbe, explain_silence
 from bot.channels.ratelimit import Decision, RateLimit, SenderRateLimiter
 from bot.channels.screen import ScreenedMessage, screen_message
-from bot.profile import current_profile
+from bot.practice.profile import current_profile
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +79,7 @@ class ChannelGuard:
         self._profile_loader = profile_loader or current_profile
 
     @classmethod
-    def from_credentials(cls, style: str, credentials: Optional[Mapping[str, Any]], **kwargs: Any) -> "ChannelGuard":
+    def from_credentials(cls, style: str, credentials: Optional[Mapping[str, Any]], **kwargs: Any) -> ChannelGuard:
         return cls(style, RateLimit.from_settings(credentials), **kwargs)
 
     # -- before the bot ---------------------------------------------------------------

@@ -6,6 +6,7 @@ slow down, and explaining a silence (part of the system is down). Each has a
 chat wording (REST and the web widget) and a shorter SMS wording. The practice's
 phone and emergency number are passed in: the practice profile is their only source.
 """
+
 from __future__ import annotations
 
 from typing import Optional
@@ -42,10 +43,12 @@ def cut_notice(style: str) -> str:
 
 def slow_down(style: str) -> str:
     if style == SMS:
-        return "You're texting faster than I can read, so I skipped your last message. Please wait a moment and send it again."
+        return (
+            "You're texting faster than I can read, so I skipped your last message. Please wait a moment and "
+            "send it again."
+        )
     return (
-        "You're sending messages a little fast, so I skipped the last one. "
-        "Please wait a few seconds and send it again."
+        "You're sending messages a little fast, so I skipped the last one. Please wait a few seconds and send it again."
     )
 
 

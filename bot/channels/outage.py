@@ -17,6 +17,7 @@ So when a message got no reply, a channel asks two quick questions:
 
 Nothing here runs on a normal, answered message.
 """
+
 from __future__ import annotations
 
 import logging
@@ -36,16 +37,28 @@ PROBE_TIMEOUT_SECONDS = 2.0
 PROBE_CACHE_SECONDS = 5.0
 
 # The custom actions and forms of domain.yml, by the part of the assistant they
-# serve (tests/channels/test_outage.py checks that each one is listed here).
-BOOKING_ACTIONS = frozenset({
-    "action_booking_intro", "booking_form", "validate_booking_form", "action_ask_service",
-    "action_ask_booking_confirmed", "action_finish_booking", "action_cancel_booking",
-})
+# serve (tests/unit/channels/test_outage.py checks that each one is listed here).
+BOOKING_ACTIONS = frozenset(
+    {
+        "action_booking_intro",
+        "booking_form",
+        "validate_booking_form",
+        "action_ask_service",
+        "action_ask_booking_confirmed",
+        "action_finish_booking",
+        "action_cancel_request",
+    }
+)
 THERAPIST_ACTIONS = frozenset({"action_handoff", "callback_form", "validate_callback_form", "action_finish_callback"})
 SAFETY_ACTIONS = frozenset({"action_red_flag"})
-PRACTICE_INFO_ACTIONS = frozenset({
-    "action_practice_answer", "action_answer_topic", "action_default_ask_affirmation", "action_english_only",
-})
+PRACTICE_INFO_ACTIONS = frozenset(
+    {
+        "action_practice_answer",
+        "action_answer_topic",
+        "action_default_ask_affirmation",
+        "action_english_only",
+    }
+)
 
 
 def health_url(webhook_url: str) -> str:
@@ -118,13 +131,9 @@ class ActionServerProbe:
 
     async def _probe(self, endpoint: Any, url: str) -> bool:
         # Same headers, auth and CA file as Rasa's own calls to the action server.
-        config = EndpointConfig(
-            url, headers=endpoint.headers, basic_auth=endpoint.basic_auth, cafile=endpoint.cafile
-        )
+        config = EndpointConfig(url, headers=endpoint.headers, basic_auth=endpoint.basic_auth, cafile=endpoint.cafile)
         try:
-            await config.request(
-                method="get", content_type=None, timeout=aiohttp.ClientTimeout(total=self.timeout)
-            )
+            await config.request(method="get", content_type=None, timeout=aiohttp.ClientTimeout(total=self.timeout))
             return True
         except ClientResponseError as problem:
             # It answered: only a server error means actions can't run.

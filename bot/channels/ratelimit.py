@@ -21,6 +21,7 @@ bucket, so idle senders are dropped as new ones arrive, and never more than
 `max_senders` buckets are kept. The state is per process and lost on restart,
 which is fine for smoothing bursts.
 """
+
 from __future__ import annotations
 
 import os
@@ -63,7 +64,7 @@ class RateLimit:
     @classmethod
     def from_settings(
         cls, credentials: Optional[Mapping[str, Any]], environ: Optional[Mapping[str, str]] = None
-    ) -> "RateLimit":
+    ) -> RateLimit:
         """From a channel's `rate_limit:` block, else the environment, else the defaults."""
         environ = os.environ if environ is None else environ
         block = (credentials or {}).get("rate_limit") or {}
@@ -112,7 +113,7 @@ class SenderRateLimiter:
     def __init__(self, limit: Optional[RateLimit] = None, clock: Callable[[], float] = time.monotonic) -> None:
         self.limit = limit or RateLimit()
         self._clock = clock
-        self._buckets: "OrderedDict[Hashable, _Bucket]" = OrderedDict()  # least recently seen first
+        self._buckets: OrderedDict[Hashable, _Bucket] = OrderedDict()  # least recently seen first
         self._lock = threading.Lock()
         self._checks = 0
 

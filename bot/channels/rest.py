@@ -23,6 +23,7 @@ What it adds to Rasa's channel:
 - The client can't choose the input channel (Rasa let "input_channel" in the body
   claim to be SMS, which custom actions trust); streaming (?stream=true) is not offered.
 """
+
 from __future__ import annotations
 
 import json
@@ -93,7 +94,8 @@ async def parse_request(request: Request) -> Tuple[str, str, Optional[Dict[str, 
         raise _Refused(400, "missing_sender", f'"sender" is missing. {EXAMPLE}.')
     if not _valid_sender(sender):
         raise _Refused(
-            400, "bad_sender",
+            400,
+            "bad_sender",
             f'"sender" must be a string of 1 to {MAX_SENDER_CHARS} printable characters.',
         )
     if message is None:

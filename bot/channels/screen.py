@@ -13,6 +13,7 @@ Everything else (emoji, other scripts, HTML, SQL-looking text) passes through as
 plain text: the widget renders text as text, and the stores use bound parameters.
 Pure functions, no I/O.
 """
+
 from __future__ import annotations
 
 import re
@@ -32,8 +33,7 @@ _SPACING_CONTROLS = re.compile("[\t\x0b\x0c\x1c-\x1f]")
 # space, word joiner, BOM). ZWJ (U+200D) and ZWNJ (U+200C) stay: emoji sequences
 # and several scripts need them.
 _REMOVED = re.compile(
-    "[\x00-\x08\x0e-\x1b\x7f-\x9f\ud800-\udfff"
-    "\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]"
+    "[\x00-\x08\x0e-\x1b\x7f-\x9f\ud800-\udfff\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]"
 )
 _LINE_BREAKS = {"\r\n": "\n", "\r": "\n", "\u0085": "\n", "\u2028": "\n", "\u2029": "\n"}
 _LINE_BREAK = re.compile("|".join(map(re.escape, _LINE_BREAKS)))

@@ -45,6 +45,7 @@ How it behaves:
 
 This channel can only answer; it cannot start a conversation (get_output_channel is None).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -65,25 +66,19 @@ from twilio.twiml.messaging_response import MessagingResponse
 from bot.channels.guard import BodyTooLarge, ChannelGuard, read_limited_body
 from bot.channels.notices import SMS
 from bot.channels.ratelimit import RateLimit
-from bot.channels.sms_store import SmsOption, SmsStateStore
-from bot.profile import current_profile
+from bot.channels.sms_state import SmsOption, SmsStateStore
 from bot.channels.sms_text import (
-    MAX_SEGMENTS,
     fit_to_two_segments,
     fits_two_segments,
-    sms_segments,
     to_sms_text,
 )
+from bot.practice.profile import current_profile
 
 __all__ = [
     "SmsInput",
     "SmsOutput",
     "SmsOption",
     "compose_sms_reply",
-    "fit_to_two_segments",
-    "sms_segments",
-    "to_sms_text",
-    "MAX_SEGMENTS",
 ]
 
 logger = logging.getLogger(__name__)
@@ -222,9 +217,7 @@ class SmsInput(InputChannel):
             auth_token=credentials.get("auth_token") or os.environ.get(AUTH_TOKEN_ENV_VAR),
             public_url=credentials.get("public_url") or os.environ.get(PUBLIC_URL_ENV_VAR),
             state_path=credentials.get("state_path"),
-            allow_unsigned=_truthy(
-                credentials.get("allow_unsigned", os.environ.get(ALLOW_UNSIGNED_ENV_VAR, ""))
-            ),
+            allow_unsigned=_truthy(credentials.get("allow_unsigned", os.environ.get(ALLOW_UNSIGNED_ENV_VAR, ""))),
             rate_limit=RateLimit.from_settings(credentials),
         )
 
@@ -284,7 +277,7 @@ class SmsInput(InputChannel):
                 max_num_fields=MAX_FORM_FIELDS,
             )
         except (UnicodeDecodeError, ValueError):
-            raise _BadRequest(400, "malformed form body")
+            raise _BadRequest(400, "malformed form body") from None
         fields = _FormFields()
         for name, value in pairs:
             fields.setdefault(name, []).append(value)
@@ -324,8 +317,7 @@ class SmsInput(InputChannel):
         who = f"{name}: " if name else ""
         call = f" To talk to a person, call {phone}." if phone else ""
         return fit_to_two_segments(
-            f"{who}I answer questions about our massage, hours, prices and booking.{call} "
-            "Reply STOP to opt out."
+            f"{who}I answer questions about our massage, hours, prices and booking.{call} Reply STOP to opt out."
         )
 
     async def _canned(self, key: str) -> str:

@@ -7,6 +7,7 @@ Characters from the GSM-7 extension table (such as [ ] { } ~ and the euro sign) 
 two septets. We cap every reply at two segments so a client never gets a wall of
 text and the practice never pays for it.
 """
+
 from __future__ import annotations
 
 import re
@@ -62,12 +63,12 @@ def fits_two_segments(text: str) -> bool:
 _SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
 
 
-def _longest_fitting_prefix(text: str, tail: str) -> int:
+def _longest_fitting_prefix(text: str, tail: str, segments: int) -> int:
     """Largest n such that text[:n] + ELLIPSIS + tail fits (segment count grows with n)."""
     low, high = 0, len(text)
     while low < high:
         mid = (low + high + 1) // 2
-        if fits_two_segments(text[:mid].rstrip() + ELLIPSIS + tail):
+        if sms_segments(text[:mid].rstrip() + ELLIPSIS + tail) <= segments:
             low = mid
         else:
             high = mid - 1
@@ -75,25 +76,35 @@ def _longest_fitting_prefix(text: str, tail: str) -> int:
 
 
 def fit_to_two_segments(text: str, tail: str = "") -> str:
-    """Shorten `text` so that `text + tail` fits in two SMS segments.
+    """Shorten `text` so that `text + tail` fits in two SMS segments."""
+    return fit_to_segments(text, tail, MAX_SEGMENTS)
+
+
+def fit_to_segments(text: str, tail: str = "", segments: int = MAX_SEGMENTS, whole_sentences: bool = True) -> str:
+    """Shorten `text` so that `text + tail` fits in `segments` SMS segments.
 
     `tail` (for example the "Reply 1 for ..." line) is always kept whole when it fits
-    by itself. The text is cut at the end of a sentence when that keeps most of it,
-    otherwise at a word boundary with "..." so the reader sees it was shortened.
+    by itself. The text is cut at the end of a sentence when that keeps most of it
+    (unless `whole_sentences` is False: staff notes always show the cut), otherwise
+    at a word boundary with "..." so the reader sees it was shortened.
     """
-    if fits_two_segments(text + tail):
-        return text + tail
-    if not fits_two_segments(tail):
-        return fit_to_two_segments(tail.strip())
 
-    limit = _longest_fitting_prefix(text, tail)
+    def fits(candidate: str) -> bool:
+        return sms_segments(candidate) <= segments
+
+    if fits(text + tail):
+        return text + tail
+    if not fits(tail):
+        return fit_to_segments(tail.strip(), "", segments, whole_sentences)
+
+    limit = _longest_fitting_prefix(text, tail, segments)
     # Ending on a full sentence reads better than "...", if it doesn't lose much.
-    sentence_ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    sentence_ends = [m.end() for m in _SENTENCE_END.finditer(text)] if whole_sentences else []
     for end in reversed(sentence_ends):
         if end < limit * 0.6:
             break
         candidate = text[:end].rstrip()
-        if fits_two_segments(candidate + tail):
+        if fits(candidate + tail):
             return candidate + tail
     room = text[:limit]
     word_break = max(room.rfind(" "), room.rfind("\n"))
@@ -105,12 +116,33 @@ def fit_to_two_segments(text: str, tail: str = "") -> str:
 # -- plain ASCII for SMS ------------------------------------------------------
 
 _ASCII_REPLACEMENTS = {
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
-    "\u2013": "-", "\u2014": " - ", "\u2015": " - ", "\u2212": "-", "\u2010": "-", "\u2011": "-",
-    "\u2026": "...", "\u2022": "-", "\u00b7": "-",
-    "\u20ac": "EUR ", "\u00a3": "GBP ", "\u00a5": "JPY ",
-    "\u00d7": "x", "\u00bd": "1/2", "\u00bc": "1/4", "\u00be": "3/4",
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+    "\u201b": "'",
+    "\u2032": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u2033": '"',
+    "\u00ab": '"',
+    "\u00bb": '"',
+    "\u2013": "-",
+    "\u2014": " - ",
+    "\u2015": " - ",
+    "\u2212": "-",
+    "\u2010": "-",
+    "\u2011": "-",
+    "\u2026": "...",
+    "\u2022": "-",
+    "\u00b7": "-",
+    "\u20ac": "EUR ",
+    "\u00a3": "GBP ",
+    "\u00a5": "JPY ",
+    "\u00d7": "x",
+    "\u00bd": "1/2",
+    "\u00bc": "1/4",
+    "\u00be": "3/4",
 }
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")

@@ -42,6 +42,7 @@ is a plain function (5.9, what we pin) or a coroutine (5.10 and later), so bot
 replies keep reaching a persisted session if the pin ever moves. Use it instead of
 the stock `socketio:` entry, not next to it: both would claim /socket.io.
 """
+
 from __future__ import annotations
 
 import inspect
@@ -83,7 +84,7 @@ def origin_checker(allowed: Union[str, List[str], None]) -> Union[str, Callable[
         if origin in exact:
             return True
         for prefix in any_port_hosts:  # "http://127.0.0.1:" + digits only
-            if origin.startswith(prefix) and origin[len(prefix):].isdigit():
+            if origin.startswith(prefix) and origin[len(prefix) :].isdigit():
                 return True
         return False
 

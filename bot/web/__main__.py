@@ -1,9 +1,10 @@
 """python -m bot.web [--host 127.0.0.1] [--port 8080] [--rasa-url http://127.0.0.1:5005]"""
+
 import argparse
 import logging
 import os
 
-from bot.web.server import DEFAULT_HOST, DEFAULT_PORT, DEFAULT_RASA_URL, RASA_URL_ENV_VAR, serve_web
+from bot.web.page_server import DEFAULT_HOST, DEFAULT_PORT, DEFAULT_RASA_URL, RASA_URL_ENV_VAR, serve_web
 
 
 def main() -> None:

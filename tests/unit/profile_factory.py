@@ -1,5 +1,9 @@
 """A small, complete practice profile for tests, independent of practice/profile.yml."""
-from bot.profile import PracticeProfile, parse_profile
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from bot.practice.profile import PracticeProfile, parse_profile
 
 WEEKLY_HOURS = {
     "monday": "09:00-17:00",
@@ -24,7 +28,11 @@ EXCEPTIONS = [
 
 
 def make_test_profile(
-    timezone="America/Los_Angeles", holidays=None, exceptions=None, min_notice_hours=2, max_days_ahead=60,
+    timezone="America/Los_Angeles",
+    holidays=None,
+    exceptions=None,
+    min_notice_hours=2,
+    max_days_ahead=60,
     **hours_overrides,
 ) -> PracticeProfile:
     data = {
@@ -43,11 +51,24 @@ def make_test_profile(
         "exceptions": EXCEPTIONS if exceptions is None else exceptions,
         "services": [{"key": "massage_60", "name": "60-minute massage", "minutes": 60, "price": 90}],
         "policies": {
-            key: "Policy text." for key in
-            ("cancellation", "late_arrival", "sick", "tipping", "insurance", "hsa_fsa", "gift_cards")
-        } | {"payment_methods": ["cards"]},
+            key: "Policy text."
+            for key in ("cancellation", "late_arrival", "sick", "tipping", "insurance", "hsa_fsa", "gift_cards")
+        }
+        | {"payment_methods": ["cards"]},
         "first_visit": {"what_to_wear": "x", "what_to_bring": "x", "eating": "x", "arrive_early_minutes": 10},
         "therapists": [{"name": "Sam", "gender": "female"}],
         "etiquette": "Relax.",
     }
     return parse_profile(data)
+
+
+LA = ZoneInfo("America/Los_Angeles")
+UTC = dt.timezone.utc
+
+
+def at(year, month, day, hour=0, minute=0, second=0, tz=LA):
+    return dt.datetime(year, month, day, hour, minute, second, tzinfo=tz)
+
+
+# Tuesday 13 October 2026, 10:00 in Los Angeles.
+TUESDAY_10AM = at(2026, 10, 13, 10, 0)

@@ -1,0 +1,297 @@
+"""Start everything `make run` serves, on localhost, and stop it all together.
+
+- action server on :5055 (custom actions in actions/), bound to 127.0.0.1
+- Rasa on :5005: REST, socket.io and SMS channels; HTTP API bound to 127.0.0.1
+  and always token-protected (RASA_API_TOKEN, else a token kept in var/api-token)
+- the demo practice page with the chat widget on :8080
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Dict, List, Mapping, Optional
+
+import yaml
+
+from bot.paths import REPO_ROOT, VAR_DIR
+from bot.practice.clock import CLOCK_FILE_ENV
+
+REPO = REPO_ROOT
+VENV_BIN = Path(sys.executable).parent
+MODEL = REPO / "models" / "assistant.tar.gz"
+
+HOST = os.environ.get("BOT_HOST", "127.0.0.1")
+RASA_PORT = int(os.environ.get("RASA_PORT", "5005"))
+ACTIONS_PORT = int(os.environ.get("ACTIONS_PORT", "5055"))
+WEB_PORT = int(os.environ.get("WEB_PORT", "8080"))
+
+API_TOKEN_ENV = "RASA_API_TOKEN"
+API_TOKEN_FILE_ENV = "RASA_API_TOKEN_FILE"  # where the generated token is kept
+DEFAULT_API_TOKEN_FILE = VAR_DIR / "api-token"
+
+
+def quiet_env() -> Dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    # The action server (rasa_sdk) listens on SANIC_HOST, else on every interface.
+    env.setdefault("SANIC_HOST", HOST)
+    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+def isolated_env(folder: Path, **overrides: str) -> Dict[str, str]:
+    """quiet_env() with every piece of the assistant's state under `folder`: request
+    store, spool, staff notifications, SMS state, API token, and the test clock file
+    (missing or empty: the real clock). For tests and benchmarks, which must never
+    touch var/ or use the practice's own API token."""
+    env = quiet_env()
+    env.pop(API_TOKEN_ENV, None)
+    env.update(
+        {
+            "BOT_DATABASE_URL": f"sqlite:///{folder / 'requests.db'}",
+            "BOT_SPOOL_DIR": str(folder / "spool"),
+            "BOT_NOTIFICATIONS_LOG": str(folder / "notifications.log"),
+            "SMS_STATE_PATH": str(folder / "sms.db"),
+            API_TOKEN_FILE_ENV: str(folder / "api-token"),
+            CLOCK_FILE_ENV: str(folder / "clock.txt"),
+        }
+    )
+    env.update(overrides)
+    return env
+
+
+def write_local_endpoints(path: Path, actions_port: int, tracker_db: Path) -> Path:
+    """An endpoints file for servers on this machine: the action server on `actions_port`
+    and a SQLite tracker store in `tracker_db`."""
+    path.write_text(
+        f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
+        f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{tracker_db}"\n'
+    )
+    return path
+
+
+def endpoints_for_this_machine(actions_port: int = ACTIONS_PORT, source: Path = REPO / "endpoints.yml") -> Path:
+    """endpoints.yml with the action endpoint on `actions_port` (ACTIONS_PORT), written to var/.
+
+    Everything else (tracker store, lock store) stays as the practice configured it,
+    so a second instance on other ports talks to its own action server.
+    """
+    endpoints = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
+    endpoints["action_endpoint"] = {
+        **(endpoints.get("action_endpoint") or {}),
+        "url": f"http://127.0.0.1:{actions_port}/webhook",
+    }
+    VAR_DIR.mkdir(exist_ok=True)
+    target = VAR_DIR / f"endpoints-{actions_port}.yml"
+    target.write_text(yaml.safe_dump(endpoints, sort_keys=False), encoding="utf-8")
+    return target
+
+
+def api_token_path(env: Optional[Mapping[str, str]] = None) -> Path:
+    env = os.environ if env is None else env
+    return Path(env.get(API_TOKEN_FILE_ENV) or DEFAULT_API_TOKEN_FILE)
+
+
+def _kept_token(path: Path) -> Optional[str]:
+    try:
+        return path.read_text(encoding="utf-8").strip() or None
+    except FileNotFoundError:
+        return None
+
+
+def read_api_token(env: Optional[Mapping[str, str]] = None) -> Optional[str]:
+    """RASA_API_TOKEN if set, else the kept token; None when there is neither."""
+    env = os.environ if env is None else env
+    return (env.get(API_TOKEN_ENV) or "").strip() or _kept_token(api_token_path(env))
+
+
+def api_token(env: Optional[Mapping[str, str]] = None) -> str:
+    """The token Rasa's HTTP API requires: RASA_API_TOKEN, else the kept one, made on first use.
+
+    The API can read and rewrite every conversation, so it never runs open.
+    """
+    env = os.environ if env is None else env
+    from_env = (env.get(API_TOKEN_ENV) or "").strip()
+    if from_env:
+        return from_env
+    path = api_token_path(env)
+    kept = _kept_token(path)
+    if kept:
+        if path.stat().st_mode & 0o077:
+            path.chmod(0o600)  # someone loosened it; the token must stay private
+        return kept
+    return _create_token_file(path)
+
+
+def _create_token_file(path: Path) -> str:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_urlsafe(32)
+    # Written under a temporary name and linked into place: a second process
+    # starting at the same moment reads a whole token, never half of one.
+    fd, temporary_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)  # owner-only
+    temporary = Path(temporary_name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(token + "\n")
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            other = _kept_token(path)
+            if other:
+                return other  # another process made it first
+            os.replace(temporary, path)  # an empty leftover: take its place
+    finally:
+        if temporary.exists():
+            temporary.unlink()
+    return token
+
+
+def action_server_command(port: int = ACTIONS_PORT) -> List[str]:
+    return [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)]
+
+
+def rasa_server_command(
+    port: int = RASA_PORT, model: Path = MODEL, endpoints: str = "endpoints.yml", token: Optional[str] = None
+) -> List[str]:
+    """`rasa run` with the HTTP API on; token defaults to api_token()."""
+    return [
+        str(VENV_BIN / "rasa"),
+        "run",
+        "--model",
+        str(model),
+        "--enable-api",
+        "--interface",
+        HOST,
+        "--port",
+        str(port),
+        "--credentials",
+        "credentials.yml",
+        "--endpoints",
+        endpoints,
+        # One argument with "=": a generated token may start with "-", which
+        # argparse would otherwise take for an option and refuse to start.
+        f"--auth-token={token or api_token()}",
+    ]
+
+
+def web_server_command(port: int = WEB_PORT, rasa_url: Optional[str] = None) -> List[str]:
+    return [
+        sys.executable,
+        "-m",
+        "bot.web",
+        "--host",
+        HOST,
+        "--port",
+        str(port),
+        "--rasa-url",
+        rasa_url or f"http://{HOST}:{RASA_PORT}",
+    ]
+
+
+def wait_for(url: str, timeout: float, process: subprocess.Popen) -> None:
+    """Poll until the URL answers; fail early if the process died."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{' '.join(process.args[:3])} exited with code {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(f"{url} did not answer within {timeout:.0f}s")
+
+
+def stop_all(processes: List[subprocess.Popen]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+    for process in processes:
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def serve() -> int:
+    if not MODEL.exists():
+        print(f"No trained model at {MODEL}. Run `make run` (it trains first).", file=sys.stderr)
+        return 1
+    VAR_DIR.mkdir(exist_ok=True)
+    env = quiet_env()
+    processes: List[subprocess.Popen] = []
+    try:
+        actions = subprocess.Popen(action_server_command(), cwd=REPO, env=env)
+        processes.append(actions)
+        wait_for(f"http://127.0.0.1:{ACTIONS_PORT}/health", 120, actions)
+        rasa = subprocess.Popen(rasa_server_command(endpoints=str(endpoints_for_this_machine())), cwd=REPO, env=env)
+        processes.append(rasa)
+        wait_for(f"http://127.0.0.1:{RASA_PORT}/", 300, rasa)
+        web = subprocess.Popen(web_server_command(), cwd=REPO, env=env)
+        processes.append(web)
+        wait_for(f"http://127.0.0.1:{WEB_PORT}/", 60, web)
+        print(
+            "\nThe assistant is running:\n"
+            f"  chat widget on a demo page:  http://localhost:{WEB_PORT}\n"
+            f"  REST:  curl -s -XPOST http://localhost:{RASA_PORT}/webhooks/rest/webhook "
+            '-H \'Content-Type: application/json\' -d \'{"sender": "me", "message": "why glutes?"}\'\n'
+            f"  SMS webhook (Twilio):  http://localhost:{RASA_PORT}/webhooks/sms/webhook\n"
+            f"  staff: {_python()} -m bot requests   (pending bookings and callbacks)\n"
+            f"         {_python()} -m bot resume SENDER_ID   (give a conversation back to the assistant)\n"
+            f"  Rasa HTTP API: 127.0.0.1 only, token required (?token=...), kept in {_token_source()}\n"
+            "Press Ctrl-C to stop.\n",
+            flush=True,
+        )
+        while all(p.poll() is None for p in processes):
+            time.sleep(1)
+        print("A server stopped; shutting down the others.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    except (RuntimeError, TimeoutError) as exc:
+        print(f"Could not start: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        stop_all(processes)
+
+
+def _python() -> str:
+    """This interpreter as staff would type it from the repository, e.g. .venv/bin/python."""
+    try:
+        return str(Path(sys.executable).relative_to(REPO))
+    except ValueError:
+        return sys.executable
+
+
+def _token_source() -> str:
+    if (os.environ.get(API_TOKEN_ENV) or "").strip():
+        return f"${API_TOKEN_ENV}"
+    path = api_token_path()
+    try:
+        return str(path.relative_to(REPO))
+    except ValueError:
+        return str(path)
+
+
+def shell() -> int:
+    env = quiet_env()
+    actions = subprocess.Popen(action_server_command(), cwd=REPO, env=env)
+    try:
+        wait_for(f"http://127.0.0.1:{ACTIONS_PORT}/health", 120, actions)
+        return subprocess.call(
+            [str(VENV_BIN / "rasa"), "shell", "--model", str(MODEL), "--endpoints", str(endpoints_for_this_machine())],
+            cwd=REPO,
+            env=env,
+        )
+    finally:
+        stop_all([actions])

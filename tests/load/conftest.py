@@ -1,2 +1,0 @@
-"""The soak test starts its own servers, like the fault tests."""
-from tests.faults.bot_servers import make_servers  # noqa: F401  (a fixture)

@@ -1,0 +1,34 @@
+"""bot.cli.serve: what `make run` starts, and where Rasa looks for the action server."""
+
+from __future__ import annotations
+
+import yaml
+
+from bot.cli import serve
+
+
+def test_rasa_is_pointed_at_the_action_server_on_actions_port(tmp_path, monkeypatch):
+    # A second instance on other ports must talk to its own action server, not :5055.
+    monkeypatch.setattr(serve, "VAR_DIR", tmp_path)
+    source = tmp_path / "endpoints.yml"
+    source.write_text(
+        'action_endpoint:\n  url: "http://127.0.0.1:5055/webhook"\n'
+        'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "var/conversations.db"\n'
+    )
+    written = yaml.safe_load(serve.endpoints_for_this_machine(6055, source).read_text())
+    assert written["action_endpoint"]["url"] == "http://127.0.0.1:6055/webhook"
+    assert written["tracker_store"] == {"type": "SQL", "dialect": "sqlite", "db": "var/conversations.db"}
+
+
+def test_the_repository_endpoints_keep_their_tracker_store(tmp_path, monkeypatch):
+    monkeypatch.setattr(serve, "VAR_DIR", tmp_path)
+    written = yaml.safe_load(serve.endpoints_for_this_machine(5056).read_text())
+    original = yaml.safe_load((serve.REPO / "endpoints.yml").read_text())
+    assert written["action_endpoint"]["url"].endswith(":5056/webhook")
+    assert written["tracker_store"] == original["tracker_store"]
+
+
+def test_serve_passes_the_derived_endpoints_to_rasa(tmp_path, monkeypatch):
+    monkeypatch.setattr(serve, "VAR_DIR", tmp_path)
+    command = serve.rasa_server_command(endpoints=str(serve.endpoints_for_this_machine(7055)), token="t")
+    assert command[command.index("--endpoints") + 1] == str(tmp_path / "endpoints-7055.yml")

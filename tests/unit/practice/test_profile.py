@@ -1,0 +1,83 @@
+"""The practice profile loader: the demo file loads; bad files name the field."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.practice.profile import DEFAULT_PROFILE_PATH, ProfileError, current_profile, load_profile, parse_profile
+
+DEMO = yaml.safe_load(DEFAULT_PROFILE_PATH.read_text())
+
+
+def with_change(path: str, value):
+    data = copy.deepcopy(DEMO)
+    node = data
+    keys = path.split(".")
+    for key in keys[:-1]:
+        node = node[int(key)] if isinstance(node, list) else node[key]
+    if value is KeyError:
+        del node[keys[-1]]
+    else:
+        node[keys[-1]] = value
+    return data
+
+
+def test_demo_profile_loads_with_sensible_values():
+    profile = load_profile()
+    assert profile.timezone.key == "America/Los_Angeles"
+    assert profile.booking_url.startswith("https://")
+    assert profile.hours_on(dt.date(2026, 11, 29)) == ()  # a Sunday
+    assert profile.hours_on(dt.date(2026, 12, 25)) == ()  # Christmas Day
+    assert profile.hours_on(dt.date(2026, 12, 24)) == ((dt.time(9), dt.time(13)),)
+    assert profile.service("massage_60").price == 95
+    assert profile.price_text(95) == "$95"
+
+
+@pytest.mark.parametrize(
+    "path, value, field",
+    [
+        ("timezone", "Mars/Olympus", "timezone"),
+        ("hours.monday", "9-5", "hours.monday"),
+        ("hours.tuesday", "17:00-09:00", "hours.tuesday"),
+        ("hours.friday", KeyError, "hours.friday"),
+        ("booking.online_url", "riverside.example/book", "booking.online_url"),
+        ("services.1.price", -5, "services[1].price"),
+        ("services.0.minutes", "an hour", "services[0].minutes"),
+        ("contact.phone", KeyError, "contact.phone"),
+        ("policies.payment_methods", [], "policies.payment_methods"),
+        ("holidays.0.date", "Christmas", "holidays[0].date"),
+        ("first_visit.arrive_early_minutes", 0, "first_visit.arrive_early_minutes"),
+    ],
+)
+def test_bad_field_is_named(path, value, field):
+    with pytest.raises(ProfileError) as error:
+        parse_profile(with_change(path, value))
+    assert error.value.field_name == field
+    assert field in str(error.value)
+
+
+def test_missing_and_unreadable_files_say_so(tmp_path: Path):
+    with pytest.raises(ProfileError, match="no profile file"):
+        load_profile(tmp_path / "nope.yml")
+    broken = tmp_path / "broken.yml"
+    broken.write_text("name: [unclosed\n")
+    with pytest.raises(ProfileError, match="not valid YAML"):
+        load_profile(broken)
+
+
+def test_edits_are_picked_up_without_restart(tmp_path: Path, monkeypatch):
+    path = tmp_path / "profile.yml"
+    path.write_text(yaml.safe_dump(DEMO))
+    monkeypatch.setenv("PRACTICE_PROFILE", str(path))
+    assert current_profile().service("massage_60").price == 95
+    changed = with_change("services.0.price", 99)
+    path.write_text(yaml.safe_dump(changed))
+    import os
+
+    os.utime(path, (path.stat().st_atime, path.stat().st_mtime + 5))
+    assert current_profile().service("massage_60").price == 99
