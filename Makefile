@@ -92,7 +92,7 @@ test-stories: $(MODEL) ## Rasa test stories (tests/test_stories.yml)
 test: lint validate $(MODEL) test-pytest test-stories ## Set up, lint, validate, train, run every test
 
 # BASELINE_EPOCHS=N sets the Rasa default baseline's DIET epochs (0: Rasa's own 100; default in tools/evaluate.py).
-eval: $(MODEL) ## NLU report: held-out, 5-fold CV, two baselines (reports/eval.md)
+eval: $(MODEL) ## NLU report: real questions (../shared), held-out, 5-fold CV, two baselines (reports/eval.md)
 	$(PY) -m tools.evaluate $(if $(BASELINE_EPOCHS),--baseline-epochs $(BASELINE_EPOCHS))
 
 bench: $(MODEL) ## Reply latency, msgs/s, memory vs a bare Rasa floor (reports/bench.md)

@@ -1,16 +1,24 @@
 """`make eval`: how well the assistant understands clients, next to two baselines.
 
+The headline is the development set of real client questions,
+../shared/real_questions_dev.tsv (kept outside the repository; skipped with a
+note when absent, REAL_QUESTIONS_DEV=path points elsewhere): accuracy overall,
+per topic and per source kind, strict red-flag recall through the whole
+pipeline, red-flag and boundary-reply false positives.
+
 On the same data in one run:
-- ours: the trained models/assistant.tar.gz (not retrained) on the held-out
-  questions (tests/model/heldout.yml) and the red-flag sets in tests/model/;
+- ours: the trained models/assistant.tar.gz (not retrained) on the development
+  set, the held-out questions (tests/model/heldout.yml) and the red-flag sets in
+  tests/model/;
 - 5-fold stratified cross-validation of our NLU pipeline (config.yml, read at
   run time) on the training data, data/nlu/ (NLU-only training per fold);
 - Rasa's default pipeline (what `rasa init` trains, tools/baselines/rasa_default.yml)
   and a TF-IDF + logistic regression classifier, both trained on data/nlu/ and
-  scored on the same held-out files.
+  scored on the same files.
 
-Writes reports/eval.md and confusion-matrix PNGs, and ends with one line for
-scripts: `eval: heldout_acc=... rasa_default_acc=... tfidf_acc=...`.
+Writes reports/eval.md (git-ignored: it quotes the development questions) and
+confusion-matrix PNGs, and ends with one line for scripts:
+`eval: dev_acc=... dev_redflags=k/n dev_boundary_fp=... heldout_acc=...`.
 
 The Rasa trainings run in worker processes (`--jobs` at a time): one DIET
 training keeps about one core busy, so two at once use both; the main
@@ -21,8 +29,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import concurrent.futures
 import contextlib
+import csv
 import importlib
 import io
 import multiprocessing
@@ -34,26 +44,35 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Counter, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
 import yaml
 
 from bot.nlu.red_flag_patterns import RED_FLAG_INTENT
+from bot.paths import REPO_ROOT
 from tools import machine
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = REPO_ROOT
 
 TRAINING_DATA = REPO / "data" / "nlu"
 OUR_CONFIG = REPO / "config.yml"
 OUR_MODEL = REPO / "models" / "assistant.tar.gz"
 RASA_DEFAULT_CONFIG = REPO / "tools" / "baselines" / "rasa_default.yml"
-TEST_DIR = REPO / "tests" / "nlu"
+TEST_DIR = REPO / "tests" / "model"
 HELDOUT = "heldout.yml"
 NOT_RED_FLAGS = "not_red_flags.yml"
 FALLBACK_INTENT = "nlu_fallback"  # Rasa's FallbackClassifier: too unsure to name a topic
+BOUNDARY_INTENT = "inappropriate_request"  # the sexual-boundary reply
 # Either outcome is safe for a warning sign: the safety answer or a person.
 SAFE_INTENTS = {RED_FLAG_INTENT, "talk_to_therapist"}
-HELDOUT_TARGET = 0.95
+# The development set of real client questions lives beside the repository, never in it.
+DEV_FILE = REPO.parent / "shared" / "real_questions_dev.tsv"
+DEV_ENV = "REAL_QUESTIONS_DEV"  # another path to it (a worktree whose ../shared is elsewhere)
+DEV = "real questions (dev)"  # its key among each model's predictions
+# Issue 12's targets: real questions, warning signs, wrong boundary and safety replies.
+DEV_TARGET = 0.90
+DEV_RED_FLAG_FP_TARGET = 0.01  # share of the rows that are not strict red flags
+HELDOUT_TARGET = 0.93
 FOLD_SEED = 4217
 # Rasa's default DIET (2 transformer layers of 256 units, 100 epochs) costs about
 # 20 CPU-seconds an epoch on this data: over half an hour on 2 cores, more than
@@ -66,18 +85,21 @@ OURS, RASA_DEFAULT, TFIDF = "ours", "rasa_default", "tfidf"
 MODELS = (OURS, RASA_DEFAULT, TFIDF)
 SHORT = {OURS: "ours", RASA_DEFAULT: "Rasa default", TFIDF: "TF-IDF + LR"}
 
-Example = Tuple[str, str]  # (intent, text)
+Example = Tuple[str, str]  # (intent label, text); a retrieval intent's label is "faq/why_glutes"
 
 
 # ---------------------------------------------------------------- data
 
 
 def load_examples(path: Path) -> List[Example]:
-    """(intent, text) pairs from a Rasa NLU YAML file or folder, in file order."""
+    """(intent label, text) pairs from a Rasa NLU YAML file or folder, in file order."""
     from rasa.shared.nlu.training_data.loading import load_data
 
     data = load_data(str(path))
-    return [(message.get("intent"), message.get("text")) for message in data.intent_examples]
+    return [
+        (message.get("intent_response_key") or message.get("intent"), message.get("text"))
+        for message in data.intent_examples
+    ]
 
 
 def scored_sets() -> Dict[str, List[Example]]:
@@ -124,6 +146,190 @@ def configured_epochs(config_path: Path, component: str = "DIETClassifier") -> O
     return None
 
 
+# ---------------------------------------------------------------- real client questions
+
+
+def topic_key(label: str) -> str:
+    """The topic key of an intent label: the name, or for a retrieval intent the part after the slash."""
+    return (label or "").rpartition("/")[2]
+
+
+def topic_of(parse: dict) -> str:
+    """The topic key Rasa's parse of a message settled on (retrieval intents: the selected response key)."""
+    intent = (parse.get("intent") or {}).get("name") or ""
+    selectors = parse.get("response_selector") or {}
+    for selector in (intent, "default"):
+        chosen = ((selectors.get(selector) or {}).get("response") or {}).get("intent_response_key") or ""
+        if chosen.partition("/")[0] == intent and "/" in chosen:
+            return topic_key(chosen)
+    return intent
+
+
+def known_topics(domain) -> FrozenSet[str]:
+    """The topic keys a model's domain can answer with today (Rasa's default intents included)."""
+    responses = {name[len("utter_") :].partition("/") for name in domain.responses if name.startswith("utter_")}
+    # A response `utter_faq/why_glutes` makes `faq` a retrieval intent even where the domain does not say so.
+    retrieval = set(domain.retrieval_intents) | {intent for intent, slash, _ in responses if slash}
+    keys = {intent for intent in domain.intents if intent not in retrieval}
+    keys |= {key for intent, slash, key in responses if slash and intent in retrieval}
+    return frozenset(keys)
+
+
+async def _parse_topics(agent, texts: Iterable[str]) -> List[str]:
+    return [topic_of(await agent.parse_message(text)) for text in texts]
+
+
+def parse_topics(agent, texts: Iterable[str]) -> List[str]:
+    """Each text through the whole NLU pipeline (classifier, fallback, rule layers), as Rasa parses a message."""
+    return asyncio.run(_parse_topics(agent, texts))
+
+
+def dev_set_path() -> Path:
+    override = os.environ.get(DEV_ENV)
+    return Path(override) if override else DEV_FILE
+
+
+def dev_missing_note(path: Path) -> str:
+    return (
+        f"development set not found at {path}: real-question figures skipped (it lives in ../shared/ beside "
+        f"the repository; {DEV_ENV}=path points elsewhere)"
+    )
+
+
+@dataclass(frozen=True)
+class DevRow:
+    """One real client question: accepted topic keys, best first."""
+
+    id: str
+    text: str
+    accepted: Tuple[str, ...]
+    strict_red_flag: bool
+    source_kind: str
+
+    @property
+    def topic(self) -> str:
+        return self.accepted[0]
+
+
+DEV_COLUMNS = ("id", "question", "accepted", "strict_redflag", "source_kind")
+
+
+def load_dev_set(path: Path) -> List[DevRow]:
+    """The development set's rows (a tab-separated file with a header; quoted fields as in CSV)."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle, delimiter="\t")
+        missing = [c for c in DEV_COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise ValueError(f"{path}: missing columns {', '.join(missing)}")
+        rows = []
+        for record in reader:
+            accepted = tuple(key.strip() for key in (record["accepted"] or "").split(",") if key.strip())
+            flag = (record["strict_redflag"] or "").strip()
+            if not accepted or flag not in ("0", "1"):
+                raise ValueError(f"{path}: row {record['id']} needs accepted keys and strict_redflag 0 or 1")
+            rows.append(
+                DevRow(
+                    record["id"].strip(),
+                    record["question"],
+                    accepted,
+                    flag == "1",
+                    (record["source_kind"] or "").strip() or "?",
+                )
+            )
+    return rows
+
+
+Tally = Tuple[int, int]  # (right, rows)
+
+
+def _tally(groups: Iterable[Tuple[str, bool]]) -> Dict[str, Tally]:
+    tally: Dict[str, List[int]] = {}
+    for group, right in groups:
+        counts = tally.setdefault(group, [0, 0])
+        counts[0] += right
+        counts[1] += 1
+    return {group: (right, total) for group, (right, total) in sorted(tally.items())}
+
+
+def rate(tally: Tally) -> float:
+    right, total = tally
+    return right / total if total else 0.0
+
+
+@dataclass
+class DevScore:
+    """One model's predictions on the development set, scored (see score_dev)."""
+
+    rows: List[DevRow]
+    predicted: List[str]
+    hits: List[bool]
+    overall: Tally
+    known: Tally  # rows whose accepted keys all exist as topics today
+    per_topic: Dict[str, Tally]  # by first accepted key
+    per_source: Dict[str, Tally]
+    red_flags: Tally  # strict red flags that reached the safety answer
+    missed_red_flags: List[str]
+    other_rows: int  # rows that are not strict red flags
+    red_flag_fp: List[str]  # of those, sent to the safety answer where it is not an accepted key
+    boundary_fp: List[str]  # sexual-boundary reply where it is not an accepted key
+    fallbacks: int
+    confusions: Counter  # (first accepted key, predicted) of the misses
+
+    @property
+    def accuracy(self) -> float:
+        return rate(self.overall)
+
+    @property
+    def known_accuracy(self) -> float:
+        return rate(self.known)
+
+    def line(self) -> str:
+        """The figures in one line, ids only (never the questions)."""
+        right, total = self.overall
+        known_right, known_total = self.known
+        caught, strict = self.red_flags
+        missed = f" (missed {', '.join(self.missed_red_flags)})" if self.missed_red_flags else ""
+        boundary = f" ({', '.join(self.boundary_fp)})" if self.boundary_fp else ""
+        return (
+            f"real questions (dev): accuracy {self.accuracy:.3f} ({right}/{total}), "
+            f"{self.known_accuracy:.3f} on rows with existing keys ({known_right}/{known_total}); "
+            f"strict red flags to the safety answer {caught}/{strict}{missed}; red-flag false positives "
+            f"{len(self.red_flag_fp)}/{self.other_rows}; boundary-reply false positives "
+            f"{len(self.boundary_fp)}{boundary}"
+        )
+
+
+def score_dev(rows: Sequence[DevRow], predicted: Sequence[str], known: Iterable[str]) -> DevScore:
+    """Score predicted topic keys: a row is right when its prediction is among its accepted keys.
+
+    A strict red flag must reach medical_red_flag itself. A red-flag or boundary
+    false positive is that reply on a row that does not accept it.
+    """
+    if len(rows) != len(predicted):
+        raise ValueError(f"{len(rows)} rows but {len(predicted)} predictions")
+    known = frozenset(known)
+    hits = [p in row.accepted for row, p in zip(rows, predicted)]
+    pairs = list(zip(rows, predicted, hits))
+    strict = [(row, p) for row, p, _ in pairs if row.strict_red_flag]
+    others = [(row, p) for row, p, _ in pairs if not row.strict_red_flag]
+    return DevScore(
+        rows=list(rows),
+        predicted=list(predicted),
+        hits=hits,
+        overall=(sum(hits), len(hits)),
+        known=_tally(("", hit) for row, _, hit in pairs if set(row.accepted) <= known).get("", (0, 0)),
+        per_topic=_tally((row.topic, hit) for row, _, hit in pairs),
+        per_source=_tally((row.source_kind, hit) for row, _, hit in pairs),
+        red_flags=(sum(p == RED_FLAG_INTENT for _, p in strict), len(strict)),
+        missed_red_flags=[row.id for row, p in strict if p != RED_FLAG_INTENT],
+        other_rows=len(others),
+        red_flag_fp=[row.id for row, p in others if p == RED_FLAG_INTENT and RED_FLAG_INTENT not in row.accepted],
+        boundary_fp=[row.id for row, p, _ in pairs if p == BOUNDARY_INTENT and BOUNDARY_INTENT not in row.accepted],
+        fallbacks=sum(p == FALLBACK_INTENT for p in predicted),
+        confusions=collections.Counter((row.topic, p) for row, p, hit in pairs if not hit),
+    )
+
+
 # ---------------------------------------------------------------- Rasa models, in worker processes
 
 
@@ -147,6 +353,7 @@ class JobResult:
     load_s: float
     predict_s: float
     cpu_s: float  # CPU time of the whole job, all threads: comparable across busy and idle machines
+    topics: FrozenSet[str] = frozenset()  # the topic keys the model's domain knows
 
 
 def _quiet_worker() -> None:
@@ -191,15 +398,17 @@ def run_job(job: Job) -> JobResult:
     agent = Agent.load(model)
     load_s = time.monotonic() - started
 
-    async def classify_all() -> Dict[str, List[str]]:
-        predictions = {}
-        for set_name, texts in job.texts.items():
-            predictions[set_name] = [(await agent.parse_message(text))["intent"]["name"] for text in texts]
-        return predictions
-
     started = time.monotonic()
-    predictions = asyncio.run(classify_all())
-    return JobResult(job.name, predictions, train_s, load_s, time.monotonic() - started, cpu_seconds() - cpu_at_start)
+    predictions = {set_name: parse_topics(agent, texts) for set_name, texts in job.texts.items()}
+    return JobResult(
+        job.name,
+        predictions,
+        train_s,
+        load_s,
+        time.monotonic() - started,
+        cpu_seconds() - cpu_at_start,
+        known_topics(agent.domain) if agent.domain else frozenset(),
+    )
 
 
 # ---------------------------------------------------------------- TF-IDF baseline
@@ -341,7 +550,7 @@ class Clock:
 @dataclass
 class Results:
     sets: Dict[str, List[Example]]
-    predictions: Dict[str, Dict[str, List[str]]]  # model -> test set -> predicted intents
+    predictions: Dict[str, Dict[str, List[str]]]  # model -> test set -> predicted topic keys
     cross_validation: Dict[str, CrossValidation]
     baseline_epochs: Optional[int]
     default_epochs: Optional[int]
@@ -349,13 +558,19 @@ class Results:
     jobs: int
     training_examples: int
     training_topics: int
+    dev_rows: Optional[List[DevRow]] = None  # None: the development set was not there
+    dev_path: Path = DEV_FILE
+    known: FrozenSet[str] = frozenset()  # topic keys our model's domain has today
+
+    def dev_score(self, model: str) -> DevScore:
+        return score_dev(self.dev_rows or [], self.predictions[model][DEV], self.known)
 
     @property
     def red_flag_sets(self) -> List[str]:
         return [name for name in self.sets if name.startswith("red_flags")]
 
     def truth(self, set_name: str) -> List[str]:
-        return [intent for intent, _ in self.sets[set_name]]
+        return [topic_key(label) for label, _ in self.sets[set_name]]
 
     def heldout_accuracy(self, model: str) -> float:
         return accuracy(self.truth(HELDOUT), self.predictions[model][HELDOUT])
@@ -368,7 +583,7 @@ def run_rasa_jobs(rasa_jobs: Sequence[Job], workers: int, clock: Clock) -> Dict[
     os.environ["RASA_MAX_CACHE_SIZE"] = "0"
     os.environ["LOG_LEVEL"] = "WARNING"
     stage_names = {
-        OURS: "ours: load the trained model, classify the test sets",
+        OURS: "ours: load the trained model, classify the test sets",  # incl. the development set
         RASA_DEFAULT: "Rasa default: NLU training on data/nlu, classify the test sets",
     }
     results: Dict[str, JobResult] = {}
@@ -404,6 +619,13 @@ def fold_job_name(number: int) -> str:
 def evaluate(folds: int, jobs: int, baseline_epochs: int, workdir: Path, clock: Clock) -> Results:
     sets = scored_sets()
     texts = {name: [text for _, text in examples] for name, examples in sets.items()}
+    dev_path = dev_set_path()
+    dev_rows = load_dev_set(dev_path) if dev_path.is_file() else None
+    if dev_rows is None:
+        clock.note(dev_missing_note(dev_path))
+    else:
+        texts[DEV] = [row.text for row in dev_rows]
+        clock.note(f"development set: {len(dev_rows)} real questions from {dev_path}")
     training = load_examples(TRAINING_DATA)
     clock.note(
         f"{len(training)} training examples in {machine.shown(TRAINING_DATA)}; test sets: "
@@ -416,7 +638,7 @@ def evaluate(folds: int, jobs: int, baseline_epochs: int, workdir: Path, clock: 
     # The TF-IDF baseline takes seconds: done first, so its figures are its own.
     cpu_at_start, started = cpu_seconds(), time.monotonic()
     classifier = train_tfidf(training)
-    predictions[TFIDF] = {name: list(classifier.predict(t)) for name, t in texts.items()}
+    predictions[TFIDF] = {name: [topic_key(p) for p in classifier.predict(t)] for name, t in texts.items()}
     clock.stage(
         "TF-IDF + LR: train on data/nlu, classify the test sets",
         time.monotonic() - started,
@@ -425,8 +647,9 @@ def evaluate(folds: int, jobs: int, baseline_epochs: int, workdir: Path, clock: 
     cpu_at_start, started = cpu_seconds(), time.monotonic()
     for train_index, test_index in splits:
         fold_classifier = train_tfidf([training[i] for i in train_index])
+        fold_predicted = fold_classifier.predict([training[i][1] for i in test_index])
         cross_validation[TFIDF].add(
-            [training[i][0] for i in test_index], list(fold_classifier.predict([training[i][1] for i in test_index]))
+            [topic_key(training[i][0]) for i in test_index], [topic_key(p) for p in fold_predicted]
         )
     clock.stage(f"TF-IDF + LR: {folds}-fold cross-validation", time.monotonic() - started, cpu_seconds() - cpu_at_start)
     clock.note("TF-IDF baseline done")
@@ -463,7 +686,7 @@ def evaluate(folds: int, jobs: int, baseline_epochs: int, workdir: Path, clock: 
     predictions[RASA_DEFAULT] = finished[RASA_DEFAULT].predictions
     for number, (_, test_index) in enumerate(splits, start=1):
         cross_validation[OURS].add(
-            [training[i][0] for i in test_index], finished[fold_job_name(number)].predictions["fold"]
+            [topic_key(training[i][0]) for i in test_index], finished[fold_job_name(number)].predictions["fold"]
         )
     return Results(
         sets,
@@ -474,7 +697,10 @@ def evaluate(folds: int, jobs: int, baseline_epochs: int, workdir: Path, clock: 
         folds,
         jobs,
         len(training),
-        len({intent for intent, _ in training}),
+        len({topic_key(label) for label, _ in training}),
+        dev_rows,
+        dev_path,
+        finished[OURS].topics,
     )
 
 
@@ -513,13 +739,109 @@ def _model_legend(results: Results, rasa_version: str) -> List[str]:
             "as configured)"
         )
     return [
-        f"- **{SHORT[OURS]}**: on the held-out files, the model `make train` built (loaded, not retrained); "
-        "in cross-validation, the pipeline in config.yml as it stands, trained per fold (NLU only)",
+        f"- **{SHORT[OURS]}**: on the development set and the held-out files, the model `make train` built "
+        "(loaded, not retrained); in cross-validation, the pipeline in config.yml as it stands, trained per "
+        "fold (NLU only)",
         f"- **{SHORT[RASA_DEFAULT]}**: {rasa_default}; trained on `data/nlu/` in this run",
         f"- **{SHORT[TFIDF]}**: scikit-learn TF-IDF of word 1-2 grams and character 2-5 grams, logistic regression "
         "(C=10, one-vs-rest); trained on `data/nlu/` in this run",
         f"- accuracy counts exact topic matches; Rasa's `{FALLBACK_INTENT}` (confidence below its threshold) is a miss",
     ]
+
+
+def _cell(text: str) -> str:
+    """Text safe inside a markdown table cell."""
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def _wrong_answers(score: DevScore, topic: str, top: int = 3) -> str:
+    wrong = collections.Counter(p for (t, p), n in score.confusions.items() for _ in range(n) if t == topic)
+    return ", ".join(f"{p} {n}" for p, n in wrong.most_common(top)) or "-"
+
+
+def _dev_section(results: Results) -> List[str]:
+    lines = ["## Real client questions (the headline)", ""]
+    if results.dev_rows is None:
+        return lines + [f"**Skipped**: {dev_missing_note(results.dev_path)}."]
+    scores = {m: results.dev_score(m) for m in MODELS}
+    ours = scores[OURS]
+    lines += [
+        f"`{results.dev_path}`: {len(results.dev_rows)} questions real clients asked, each with the topic "
+        "keys that answer it (first is best). A row is right when the predicted topic key is among them. "
+        f"{ours.known[1]} rows use only keys that exist today ({len(results.known)} in our domain); the "
+        "others need a topic not built yet. Ours is the whole pipeline as Rasa parses a message "
+        "(classifier, fallback, boundary and red-flag rules); the baselines have only their classifier.",
+        "",
+        "This section quotes the questions: `reports/` is git-ignored, and they never go into the repository.",
+        "",
+        "| model | accuracy, all rows | rows with existing keys | strict red flags to `medical_red_flag` | "
+        "red-flag false positives | boundary-reply false positives | fallbacks | held-out accuracy |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for m in MODELS:
+        score = scores[m]
+        lines.append(
+            f"| {SHORT[m]} | **{score.accuracy:.3f}** ({score.overall[0]}/{score.overall[1]}) | "
+            f"{score.known_accuracy:.3f} ({score.known[0]}/{score.known[1]}) | {_ratio(score.red_flags)} | "
+            f"{_ratio((len(score.red_flag_fp), score.other_rows))} | {len(score.boundary_fp)} | "
+            f"{score.fallbacks} | {results.heldout_accuracy(m):.3f} |"
+        )
+    lines += [
+        "",
+        "A red-flag false positive is the safety answer on a row that is not a strict red flag and does not "
+        f"accept `{RED_FLAG_INTENT}`; a boundary-reply false positive is `{BOUNDARY_INTENT}` on a row that "
+        "does not accept it.",
+        "",
+        "### Per topic (by first accepted key), weakest first",
+        "",
+        f"| topic | n | exists today | ours | {SHORT[TFIDF]} | {SHORT[RASA_DEFAULT]} | ours answered instead |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for topic in sorted(ours.per_topic, key=lambda t: (rate(ours.per_topic[t]), t)):
+        lines.append(
+            f"| {topic} | {ours.per_topic[topic][1]} | {'yes' if topic in results.known else '**no**'} | "
+            f"{rate(ours.per_topic[topic]):.2f} | {rate(scores[TFIDF].per_topic[topic]):.2f} | "
+            f"{rate(scores[RASA_DEFAULT].per_topic[topic]):.2f} | {_wrong_answers(ours, topic)} |"
+        )
+    lines += [
+        "",
+        "### Per source kind",
+        "",
+        f"| source kind | n | ours | {SHORT[TFIDF]} | {SHORT[RASA_DEFAULT]} |",
+        "|---|---|---|---|---|",
+    ]
+    for kind, tally in ours.per_source.items():
+        lines.append(
+            f"| {kind} | {tally[1]} | {rate(tally):.2f} | {rate(scores[TFIDF].per_source[kind]):.2f} | "
+            f"{rate(scores[RASA_DEFAULT].per_source[kind]):.2f} |"
+        )
+    rows = {row.id: (row, p) for row, p in zip(ours.rows, ours.predicted)}
+
+    def listing(title: str, ids: List[str], empty: str) -> List[str]:
+        block = ["", f"### {title}", ""]
+        if not ids:
+            return block + [empty]
+        block += ["| id | accepted | ours | question |", "|---|---|---|---|"]
+        return block + [
+            f"| {i} | {','.join(rows[i][0].accepted)} | {rows[i][1]} | {_cell(rows[i][0].text)} |" for i in ids
+        ]
+
+    lines += listing(
+        f"Strict red flags ours missed ({ours.red_flags[0]}/{ours.red_flags[1]} caught)",
+        ours.missed_red_flags,
+        "None: every strict red flag reached the safety answer.",
+    )
+    lines += listing(
+        f"Red-flag false positives, ours ({len(ours.red_flag_fp)} of {ours.other_rows} other rows)",
+        ours.red_flag_fp,
+        "None.",
+    )
+    lines += listing(f"Boundary-reply false positives, ours ({len(ours.boundary_fp)})", ours.boundary_fp, "None.")
+    lines += ["", "### Most common confusions, ours (first accepted key -> answered)", ""]
+    lines += [f"- {topic} -> {got}: {n}" for (topic, got), n in ours.confusions.most_common(15)] or ["None."]
+    misses = sorted((row.topic, row.id) for row, hit in zip(ours.rows, ours.hits) if not hit)
+    lines += listing(f"Every question ours got wrong ({len(misses)}), by topic", [i for _, i in misses], "None.")
+    return lines
 
 
 def _summary_section(results: Results, scores: Dict[str, TopicScores]) -> List[str]:
@@ -541,15 +863,35 @@ def _summary_section(results: Results, scores: Dict[str, TopicScores]) -> List[s
             f"{_ratio(share(results.predictions[m][HELDOUT], {FALLBACK_INTENT}))} | "
             f"{_ratio(share(flagged, {RED_FLAG_INTENT}))} | {_ratio((sum(kept), len(kept)))} | {cv_cell} |"
         )
-    ours_accuracy = results.heldout_accuracy(OURS)
-    met = "met" if ours_accuracy >= HELDOUT_TARGET else "missed"
-    lines += [
-        "",
-        "## Target",
-        "",
-        f"- hidden-style real questions >= {HELDOUT_TARGET:.0%} topic accuracy (the held-out file stands in "
-        f"for them): {ours_accuracy:.1%} -> **{met}**",
-    ]
+    lines += ["", "## Targets (issue 12)", ""] + _targets(results)
+    return lines
+
+
+def _verdict(ok: bool) -> str:
+    return "**met**" if ok else "**missed**"
+
+
+def _targets(results: Results) -> List[str]:
+    heldout = results.heldout_accuracy(OURS)
+    lines = []
+    if results.dev_rows is None:
+        lines.append("- development set: not measured (not found)")
+    else:
+        dev = results.dev_score(OURS)
+        caught, strict = dev.red_flags
+        fp_share = len(dev.red_flag_fp) / dev.other_rows if dev.other_rows else 0.0
+        lines += [
+            f"- real questions >= {DEV_TARGET:.0%} topic accuracy over all rows: {dev.accuracy:.1%} -> "
+            f"{_verdict(dev.accuracy >= DEV_TARGET)}",
+            f"- every strict red flag reaches the safety answer: {caught}/{strict} -> {_verdict(caught == strict)}",
+            f"- no boundary-reply false positive: {len(dev.boundary_fp)} -> {_verdict(not dev.boundary_fp)}",
+            f"- red-flag false positives <= {DEV_RED_FLAG_FP_TARGET:.0%} of the other rows: {fp_share:.1%} -> "
+            f"{_verdict(fp_share <= DEV_RED_FLAG_FP_TARGET)}",
+        ]
+    lines.append(
+        f"- held-out file >= {HELDOUT_TARGET:.0%} topic accuracy: {heldout:.1%} -> "
+        f"{_verdict(heldout >= HELDOUT_TARGET)}"
+    )
     return lines
 
 
@@ -684,7 +1026,8 @@ def write_report(results: Results, clock: Clock, facts: Dict[str, str], load_at_
         "# NLU evaluation",
         "",
         "Topic (intent) classification of client messages, ours next to two baselines, on the same data in "
-        "one run. Timings are provisional when the load average below exceeds the core count.",
+        "one run: real client questions first, then the files in `tests/model/` and cross-validation. Timings "
+        "are provisional when the load average below exceeds the core count.",
         "",
         "## Machine and inputs",
         "",
@@ -693,6 +1036,8 @@ def write_report(results: Results, clock: Clock, facts: Dict[str, str], load_at_
     lines += _model_facts()
     lines += [
         f"- training data: `data/nlu/`, {results.training_examples} examples, {results.training_topics} topics",
+        f"- development set: `{results.dev_path}`, "
+        + (f"{len(results.dev_rows)} real client questions" if results.dev_rows is not None else "not found"),
         f"- held-out: `tests/model/{HELDOUT}`, {len(heldout_truth)} questions written apart from the training data",
         "",
         "## Models",
@@ -700,6 +1045,7 @@ def write_report(results: Results, clock: Clock, facts: Dict[str, str], load_at_
     ]
     lines += _model_legend(results, facts.get("rasa", "?"))
     for section in (
+        _dev_section(results),
         _summary_section(results, scores),
         _per_topic_section(results, scores, cv_scores),
         _red_flag_section(results),
@@ -713,11 +1059,28 @@ def write_report(results: Results, clock: Clock, facts: Dict[str, str], load_at_
 
 
 def summary_line(results: Results) -> str:
-    return (
-        f"eval: heldout_acc={results.heldout_accuracy(OURS):.3f} "
-        f"rasa_default_acc={results.heldout_accuracy(RASA_DEFAULT):.3f} "
-        f"tfidf_acc={results.heldout_accuracy(TFIDF):.3f}"
-    )
+    """dev_* fields: the development set (n/a when it was not there); the rest: the held-out file."""
+    if results.dev_rows is None:
+        dev = {"dev_acc": "n/a", "dev_redflags": "n/a", "dev_boundary_fp": "n/a", "dev_redflag_fp": "n/a"}
+        baselines = {"dev_rasa_default_acc": "n/a", "dev_tfidf_acc": "n/a"}
+    else:
+        ours = results.dev_score(OURS)
+        dev = {
+            "dev_acc": f"{ours.accuracy:.3f}",
+            "dev_redflags": "{}/{}".format(*ours.red_flags),
+            "dev_boundary_fp": str(len(ours.boundary_fp)),
+            "dev_redflag_fp": str(len(ours.red_flag_fp)),
+        }
+        baselines = {
+            "dev_rasa_default_acc": f"{results.dev_score(RASA_DEFAULT).accuracy:.3f}",
+            "dev_tfidf_acc": f"{results.dev_score(TFIDF).accuracy:.3f}",
+        }
+    heldout = {
+        "heldout_acc": f"{results.heldout_accuracy(OURS):.3f}",
+        "rasa_default_acc": f"{results.heldout_accuracy(RASA_DEFAULT):.3f}",
+        "tfidf_acc": f"{results.heldout_accuracy(TFIDF):.3f}",
+    }
+    return "eval: " + " ".join(f"{k}={v}" for k, v in {**dev, **heldout, **baselines}.items())
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -749,6 +1112,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         results = evaluate(args.folds, max(1, args.jobs), args.baseline_epochs, Path(folder), clock)
     report = write_report(results, clock, facts, load_at_start, args.out)
     clock.note(f"report: {machine.shown(report)}")
+    if results.dev_rows is not None:
+        print(results.dev_score(OURS).line(), flush=True)
     print(summary_line(results), flush=True)
     return 0
 
