@@ -1,0 +1,69 @@
+"""Messages nobody could read: emoji or punctuation only, key-mash ("asdfgh", "qwe rty").
+
+The classifier gives such text a confident-looking guess anyway ("qwe rty" once
+came back as a sexual request), so they are caught by rule: outside a form they
+start the fallback (and the second one in a row offers a person), inside a form
+the question just asked gets "sorry, I didn't catch that". Pure functions.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Four keys in a row along a keyboard row (either way) is no English word or name;
+# "erty" is left out for liberty, property and poverty.
+_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_ROW_RUNS = frozenset(
+    run
+    for row in _ROWS
+    for line in (row, row[::-1])
+    for run in (line[i : i + 4] for i in range(len(line) - 3))
+    if run not in ("erty", "ytre")
+)
+_VOWELS = set("aeiouy")
+_REPEATED = re.compile(r"(.)\1{3,}")  # "jjjjj", "hhhhhh"
+_TAG = re.compile(r"</?[a-zA-Z][^<>]{0,200}>")
+
+
+def strip_markup(text: str) -> str:
+    """HTML-looking tags removed ("<b>Dana</b>" reads as "Dana")."""
+    return _TAG.sub(" ", text or "")
+
+
+def has_words(text: str) -> bool:
+    """True when the text holds at least one letter or digit (in any script)."""
+    return any(unicodedata.category(ch)[0] in "LN" for ch in text or "")
+
+
+def _on_one_row(letters: str) -> bool:
+    return any(letters[i : i + 4] in _ROW_RUNS for i in range(len(letters) - 3))
+
+
+def is_key_mash(word: str) -> bool:
+    """A typed-at-random word: a keyboard-row run, four repeats, or six letters without a vowel.
+
+    (Text-speak keeps its vowels or stays short: "pls", "thx", "tmrw", "thnks".)"""
+    word = word.lower()
+    if not word.isascii() or not word.isalpha():
+        return False
+    if _on_one_row(word) or _REPEATED.search(word):
+        return True
+    return len(word) >= 6 and not (_VOWELS & set(word))
+
+
+def is_unclear(text: str) -> bool:
+    """Nothing readable: no letters or digits at all, or only key-mash words."""
+    text = strip_markup(text).strip()
+    if text.startswith("/"):
+        return False  # a button's payload
+    if not has_words(text):
+        return True
+    if re.search(r"\d", text):
+        return False  # a number, a time or a phone number is something
+    words = re.findall(r"[^\W\d_]+", text)
+    if words and all(is_key_mash(w) for w in words):
+        return True
+    # Short mashes split by a space: "qwe rty", "asdf jkl".
+    letters = "".join(words).lower()
+    return len(words) <= 3 and letters.isascii() and _on_one_row(letters)
