@@ -44,6 +44,7 @@ BOOKING_ACTIONS = frozenset(
         "booking_form",
         "validate_booking_form",
         "action_ask_service",
+        "action_ask_requested_time",
         "action_ask_booking_confirmed",
         "action_finish_booking",
         "action_cancel_request",

@@ -24,11 +24,12 @@ _ROW_RUNS = frozenset(
 _VOWELS = set("aeiouy")
 _REPEATED = re.compile(r"(.)\1{3,}")  # "jjjjj", "hhhhhh"
 _TAG = re.compile(r"</?[a-zA-Z][^<>]{0,200}>")
+_CODE_BLOCK = re.compile(r"<(script|style)\b[^<>]{0,200}>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 
 
 def strip_markup(text: str) -> str:
-    """HTML-looking tags removed ("<b>Dana</b>" reads as "Dana")."""
-    return _TAG.sub(" ", text or "")
+    """HTML-looking tags removed ("<b>Dana</b>" reads as "Dana"), scripts and styles with their content."""
+    return _TAG.sub(" ", _CODE_BLOCK.sub(" ", text or ""))
 
 
 def has_words(text: str) -> bool:

@@ -43,6 +43,13 @@ _OFF_TOPIC_WORDS = frozenset(
     therapist therapists phone email e-mail number cancel minutes mins minute hour hours am pm
     """.split()
 )
+# Words no name contains ("get someone to call me", "put me down please").
+_NEVER_IN_A_NAME = frozenset(
+    """
+    to me my the you your i im i'm it is are am was be for with please want need call book get have just this that
+    what how why where when not dont don't someone somebody anyone person thanks
+    """.split()
+)
 # Opening words of a sentence rather than a name ("I don't want to", "do you ...").
 _SENTENCE_OPENERS = frozenset(
     "i we you what why how who where when which is are was does did should just not it that".split()
@@ -103,7 +110,7 @@ def as_name(candidate: Optional[str]) -> Optional[str]:
     lowered = [w.lower().strip(".") for w in words]
     if len(words) > MAX_WORDS:
         return None
-    if all(w in _NOT_A_NAME for w in lowered) or any(w in _OFF_TOPIC_WORDS for w in lowered):
+    if all(w in _NOT_A_NAME for w in lowered) or any(w in _OFF_TOPIC_WORDS or w in _NEVER_IN_A_NAME for w in lowered):
         return None
     if len(words) >= 3 and lowered[0] in _SENTENCE_OPENERS:
         return None

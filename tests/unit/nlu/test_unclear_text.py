@@ -53,5 +53,6 @@ def test_short_real_words_numbers_and_payloads_are_readable(text):
 
 def test_helpers():
     assert strip_markup("<i>Dana</i> <br/>here").split() == ["Dana", "here"]
+    assert strip_markup("<script>alert(1)</script> hi").split() == ["hi"]
     assert has_words("\u00e9") and not has_words("\U0001f44d !")
     assert is_key_mash("qwerty") and not is_key_mash("rhythm") and not is_key_mash("Kowalski")
