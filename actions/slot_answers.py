@@ -27,6 +27,7 @@ from typing import Any, Callable, Dict, Mapping, Optional
 
 from bot import topics
 from bot.dates import requested_time
+from bot.nlu.question_wording import FILLER_OPENERS, QUESTION_START, is_question
 from bot.nlu.red_flag_patterns import ENTITY as RED_FLAG_ENTITY
 from bot.nlu.red_flag_patterns import RED_FLAG_INTENT
 from bot.nlu.unclear_text import has_words, is_unclear, strip_markup
@@ -109,19 +110,11 @@ class Context:
 
 # -- wording ---------------------------------------------------------------------------
 
-_FILLER = (
-    r"(?:(?:and|but|so|oh|ok|okay|wait|sorry|also|actually|hey|hi|um|hmm|quick question|one more thing)[\s,.!:-]+)*"
-)
-_QUESTION_START = re.compile(
-    rf"^\W*{_FILLER}(?:what|what's|whats|why|how|how's|hows|where|where's|when|which|who|whose|is|are|am|do|does|"
-    r"did|can|could|would|will|should|shall|may|might|have|has|was|were|isn't|aren't|don't|doesn't|won't|can't)\b",
-    re.IGNORECASE,
-)
 # "what about saturday?", "how about 4?": a proposal, not a question about the practice.
-_PROPOSAL = re.compile(rf"^\W*{_FILLER}(?:what|how)\s+about\b", re.IGNORECASE)
+_PROPOSAL = re.compile(rf"^\W*{FILLER_OPENERS}(?:what|how)\s+about\b", re.IGNORECASE)
 # "can you go gently on my neck?": a request for the therapist, so a note, not a question.
 _REQUEST = re.compile(
-    rf"^\W*{_FILLER}(?:please\b|(?:can|could|would|will)\s+(?:you|they|she|he|the\s+therapist|my\s+therapist)\b"
+    rf"^\W*{FILLER_OPENERS}(?:please\b|(?:can|could|would|will)\s+(?:you|they|she|he|the\s+therapist|my\s+therapist)\b"
     r"(?!.*\b(?:tell|explain|let\s+me\s+know|send|how\s+much|what|where|when)\b)|i'?d\s+(?:like|prefer|love)\b"
     r"|i\s+(?:want|need|prefer)\b)",
     re.IGNORECASE,
@@ -163,11 +156,6 @@ _NO_NOTE = re.compile(
     r"i\s+think|at\s+all))*\W*$",
     re.IGNORECASE,
 )
-
-
-def is_question(text: str) -> bool:
-    """Worded as a question: a question mark or a question word first ("how much is it")."""
-    return bool(text.rstrip().endswith("?") or _QUESTION_START.match(text))
 
 
 def is_request(text: str) -> bool:
@@ -231,6 +219,30 @@ def _read_yes_no(said: Said, context: Context) -> Optional[bool]:
     return read_yes_no(said)
 
 
+# At the summary: words that ask for a change ("change the time", "actually make it Friday").
+_CHANGE = re.compile(
+    r"\b(?:change|changes|wrong|instead|actually|make\s+it|switch|move|different|not\s+right|correct(?:ion)?|update"
+    r"|time|day|date|name|number|phone|e-?mail|contact|session|length|glutes?|note)\b",
+    re.IGNORECASE,
+)
+CHANGE = "change"
+
+
+def _read_confirmation(said: Said, context: Context) -> Any:
+    """Yes, no, or CHANGE: a change asked for or a new detail given ("Friday at 2pm instead")."""
+    answer = read_yes_no(said)
+    if answer is not None and not (answer is True and _CHANGE.search(said.text)):
+        return answer
+    today = context.now.astimezone(context.profile.timezone).date()
+    if (
+        _CHANGE.search(said.text)
+        or requested_time.mentions_day_or_time(said.text, context.profile, today)
+        or _read_contact(said, context)
+    ):
+        return CHANGE
+    return answer
+
+
 def _read_note(said: Said, context: Context) -> Optional[str]:
     if said.text.lower() == "/deny" or _NO_NOTE.match(said.text) or (said.intent == "deny" and len(said.text) < 20):
         return "none"
@@ -266,7 +278,7 @@ SLOT_RULES: Dict[str, SlotRule] = {
     "requested_time": SlotRule(_read_when, Questions.CLEAR_OR_UNREAD, free_text=False),
     "service": SlotRule(_read_session, Questions.CLEAR_OR_UNREAD, free_text=False),
     "include_glutes": SlotRule(_read_yes_no, Questions.CLEAR_OR_UNREAD, free_text=False),
-    "booking_confirmed": SlotRule(_read_yes_no, Questions.CLEAR_OR_UNREAD, free_text=False),
+    "booking_confirmed": SlotRule(_read_confirmation, Questions.CLEAR_OR_UNREAD, free_text=False),
     "booking_note": SlotRule(_read_note, Questions.CLEAR, free_text=True),
     "best_time": SlotRule(_read_callback_time, Questions.CLEAR, free_text=True),
     "callback_question": SlotRule(_read_callback_question, Questions.NEVER, free_text=True),
@@ -311,7 +323,7 @@ def decide(slot: str, form: str, said: Said, read: bool) -> Outcome:
         worded_as_question = worded_as_question and not is_request(said.text)
     elif read:
         # "saturday?" answers the time question; "are you open saturday?" asks one.
-        worded_as_question = bool(_QUESTION_START.match(said.text)) and not _PROPOSAL.match(said.text)
+        worded_as_question = bool(QUESTION_START.match(said.text)) and not _PROPOSAL.match(said.text)
     if worded_as_question and said.confidence >= QUESTION_CONFIDENCE:
         return Outcome.QUESTION
     if rule.questions is Questions.CLEAR_OR_UNREAD and not read and said.confidence >= UNREAD_TOPIC_CONFIDENCE:

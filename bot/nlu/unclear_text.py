@@ -1,4 +1,5 @@
-"""Messages nobody could read: emoji or punctuation only, key-mash ("asdfgh", "qwe rty").
+"""Messages nobody could read: emoji or punctuation only, key-mash ("asdfgh", "qwe rty"),
+or only filler ("hmm", "ugh", "ok whatever lol", "blah blah").
 
 The classifier gives such text a confident-looking guess anyway ("qwe rty" once
 came back as a sexual request), so they are caught by rule: outside a form they
@@ -22,7 +23,13 @@ _ROW_RUNS = frozenset(
     if run not in ("erty", "ytre")
 )
 _VOWELS = set("aeiouy")
-_REPEATED = re.compile(r"(.)\1{3,}")  # "jjjjj", "hhhhhh"
+_REPEATED = re.compile(r"(.)\1{3,}|^(.)\2{2,}$")  # "jjjjj", "hhhhhh", a word of one letter: "qqq"
+# Sounds and shrugs that say nothing; the soft words only count beside one of them.
+_FILLERS = re.compile(
+    r"^(?:h+m+|m+|u+h*m+|u+h+|e+r+m*|e+h+|u+g+h+|m+e+h+|h+u+h+|b+l+a+h+|l+o+l+|l+m+a+o+|z+|whatever|idk|dunno|"
+    r"meh|welp|sigh|ahh*|ohh*|pfft*|tsk|bleh|huh)$"
+)
+_SOFT_WORDS = frozenset("ok okay so well like yeah yes no i just um the dont know whatever idc sure then".split())
 _TAG = re.compile(r"</?[a-zA-Z][^<>]{0,200}>")
 _CODE_BLOCK = re.compile(r"<(script|style)\b[^<>]{0,200}>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 
@@ -51,6 +58,15 @@ def is_key_mash(word: str) -> bool:
     if _on_one_row(word) or _REPEATED.search(word):
         return True
     return len(word) >= 6 and not (_VOWELS & set(word))
+
+
+def is_filler(text: str) -> bool:
+    """Only sounds and shrugs: "hmm", "ugh", "erm", "ok whatever lol", "hmmm idk", "blah blah"."""
+    words = re.findall(r"[a-z]+", strip_markup(text).lower().replace("'", ""))
+    if not words or len(words) > 5:
+        return False
+    fillers = [w for w in words if _FILLERS.match(w)]
+    return bool(fillers) and all(w in _SOFT_WORDS or _FILLERS.match(w) for w in words)
 
 
 def is_unclear(text: str) -> bool:
