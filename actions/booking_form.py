@@ -22,8 +22,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.client_details import ClientDetailsValidation, cleared, split_contact, store_request
+from actions.default_fallback import person_offered
 from actions.replies import Reply, is_sms, send
-from actions.slot_answers import Context, Reading, Said, read_yes_no
+from actions.slot_answers import CHANGE, Context, Reading, Said, read_yes_no
 from bot.dates import requested_time
 from bot.nlu.unclear_text import is_unclear
 from bot.practice import clock, wording
@@ -143,8 +144,8 @@ class ValidateBookingForm(ClientDetailsValidation):
     def person_offer(self, reply: Reply) -> Reply:
         talk = ("Ask a therapist to contact me", "/talk_to_therapist")
         return Reply(
-            f"{reply.web} If it's easier, a therapist can contact you instead.",
-            f"{reply.sms} Or a therapist can contact you instead.",
+            f"{reply.web} If it's easier, I can ask a therapist to contact you instead.",
+            f"{reply.sms} Or I can ask a therapist to contact you.",
             buttons=tuple(reply.buttons) + (talk,),
             sms_buttons=tuple(reply.sms_buttons or ())[:2] + (talk,),
         )
@@ -176,7 +177,9 @@ class ValidateBookingForm(ClientDetailsValidation):
             if re.search(pattern, said.text, re.I):
                 # "change the time": forget it, so the form asks for it again.
                 return {slot: None, "booking_confirmed": None}
-        return {"booking_confirmed": said.text if reading.value is None else reading.value}
+        if reading.value is False or reading.value == CHANGE:
+            return {"booking_confirmed": False}  # "no" / "something's wrong": what would you like to change?
+        return {"booking_confirmed": said.text}  # refused: not a yes, a no or a change
 
     def validate_requested_time(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -336,11 +339,13 @@ class ActionAskRequestedTime(Action):
         options = [(text, text) for text in (wording.describe_slot(profile, s, now) for s in parsed.suggestions[:3])]
         if hint.day is not None:
             day = wording.date_text(hint.day)
-            part = f" {hint.part_of_day}" if hint.part_of_day else ""
-            web = f"What time on {day}{part} would suit you?" + (
+            if hint.part_of_day:  # "Saturday morning (5 December)"
+                weekday, _, date = day.partition(" ")
+                day = f"{weekday} {hint.part_of_day} ({date})"
+            web = f"What time on {day} would suit you?" + (
                 " The first open times are below, or tell me another." if options else ""
             )
-            sms = f"What time on {day}{part}?"
+            sms = f"What time on {day}?"
         else:
             today = now.astimezone(profile.timezone).date()
             week = _week_words(hint.week_of, today)
@@ -409,7 +414,7 @@ class ActionFinishBooking(Action):
                     sms_buttons=(("Ask a therapist to contact me", "/talk_to_therapist"),),
                 ),
             )
-            return reset
+            return reset + [person_offered()]
         request = self.build_request(tracker, profile)
         result = await store_request(request)
         if result is None:

@@ -50,7 +50,9 @@ BOOKING_ACTIONS = frozenset(
         "action_cancel_request",
     }
 )
-THERAPIST_ACTIONS = frozenset({"action_handoff", "callback_form", "validate_callback_form", "action_finish_callback"})
+THERAPIST_ACTIONS = frozenset(
+    {"action_handoff", "callback_form", "validate_callback_form", "action_finish_callback", "action_default_fallback"}
+)
 SAFETY_ACTIONS = frozenset({"action_red_flag"})
 PRACTICE_INFO_ACTIONS = frozenset(
     {

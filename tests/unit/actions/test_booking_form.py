@@ -280,7 +280,7 @@ def test_a_day_and_part_of_the_day_are_said_once(form_turn, run_action, make_tra
     slots, _ = time_turn(form_turn, "sat morning")
     assert slots["requested_day"] == "2026-06-13 morning"
     message = ask_time(run_action, make_tracker, requested_day=slots["requested_day"])
-    assert message["text"].startswith("What time on Saturday 13 June morning would suit you?")
+    assert message["text"].startswith("What time on Saturday morning (13 June) would suit you?")
     # Saturday opens at 10: the morning's first open times.
     assert titles(message) == [
         "Saturday 13 June at 10 am",

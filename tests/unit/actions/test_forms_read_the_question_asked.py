@@ -188,7 +188,7 @@ def test_the_second_unusable_answer_in_a_row_offers_a_person(turn):
     )
     assert slots["invalid_answers"] == 2 and "gave_up" not in slots  # the form goes on
     assert "/talk_to_therapist" in payloads(second.messages[0])
-    assert "therapist can contact you" in second.messages[0]["text"]
+    assert "I can ask a therapist to contact you" in second.messages[0]["text"]
 
 
 def test_in_the_callback_form_the_second_unusable_answer_offers_the_phone(turn):

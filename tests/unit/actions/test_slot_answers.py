@@ -128,3 +128,19 @@ def test_the_wording_helpers():
     assert is_request("could you go easy on my neck?") and not is_request("could you tell me the price?")
     assert is_cancel("never mind") and is_cancel("cancel the booking please") and is_cancel("/stop")
     assert not is_cancel("Dana Kowalski") and not is_cancel("please don't stop pressing on my calves")
+
+
+@pytest.mark.parametrize(
+    "text, intent, value",
+    [
+        ("the time", "hours", "change"),  # after "What would you like to change?": not an hours question
+        ("actually make it Friday at 2pm", "inform", "change"),
+        ("my number is wrong", "location_contact", "change"),
+        ("yes but change the time", "affirm", "change"),
+        ("no", "deny", False),
+        ("yep", "affirm", True),
+    ],
+)
+def test_at_the_summary_a_change_is_an_answer_not_a_question(text, intent, value):
+    got = reply("booking_confirmed", text, intent, 0.9)
+    assert got.outcome is ANSWER and got.value == value
