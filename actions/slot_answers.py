@@ -326,6 +326,9 @@ def decide(slot: str, form: str, said: Said, read: bool) -> Outcome:
         worded_as_question = bool(QUESTION_START.match(said.text)) and not _PROPOSAL.match(said.text)
     if worded_as_question and said.confidence >= QUESTION_CONFIDENCE:
         return Outcome.QUESTION
+    if worded_as_question and said.intent == "out_of_scope" and not read:
+        # Off-topic is all the classifier has to be right about: the boundary is the same whatever was asked.
+        return Outcome.QUESTION
     if rule.questions is Questions.CLEAR_OR_UNREAD and not read and said.confidence >= UNREAD_TOPIC_CONFIDENCE:
         return Outcome.QUESTION
     return Outcome.ANSWER
