@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from typing import Dict, Iterable
 
+from tests.live.conversations.recognise import shorten
 from tests.live.conversations.runner import Result
+
+MORE_PROBLEMS = 3  # listed under each failure's first cause
 
 
 def pass_rate_line(results: Iterable[Result]) -> str:
@@ -24,7 +27,9 @@ def failure_list(results: Iterable[Result]) -> str:
     failed = [r for r in results if not r.passed]
     lines = [f"# Conversation failures: {len(failed)} of {len(results)}", "",
              pass_rate_line(results), "",
-             "One line per failed conversation: its id (client kind), then the first thing that went wrong.", ""]
+             "One line per failed conversation: its id (client kind), then the first thing that went wrong;",
+             "what else went wrong after it, indented below.", ""]
     for result in failed:
         lines.append(f"- `{result.conversation.id}` ({result.conversation.kind}): {result.cause}")
+        lines += [f"  - {shorten(problem, 200)}" for problem in result.problems[1:MORE_PROBLEMS + 1]]
     return "\n".join(lines) + "\n"

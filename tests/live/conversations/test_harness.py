@@ -179,9 +179,9 @@ def test_pass_rate_line_counts_per_kind_in_script_order():
     a = conversation("a-one", "first-timer", "2026-12-01T10:00:00-08:00")
     b = conversation("b-one", "names", "2026-12-01T10:00:00-08:00")
     c = conversation("c-one", "first-timer", "2026-12-01T10:00:00-08:00")
-    results = [Result(a, [], []), Result(b, [], ["turn 2: cancelled"]), Result(c, [], [])]
+    results = [Result(a, [], []), Result(b, [], ["turn 2: cancelled", "nothing stored"]), Result(c, [], [])]
     assert pass_rate_line(results) == "conversations: 2/3 passed (first-timer 2/2, names 0/1)"
-    assert "- `b-one` (names): turn 2: cancelled" in failure_list(results)
+    assert "- `b-one` (names): turn 2: cancelled\n  - nothing stored\n" in failure_list(results)
 
 
 def test_expectations_fail_loudly_on_the_wrong_reply():
