@@ -755,7 +755,7 @@ def _cell(text: str) -> str:
 
 
 def _wrong_answers(score: DevScore, topic: str, top: int = 3) -> str:
-    wrong = collections.Counter(p for (t, p), n in score.confusions.items() for _ in range(n) if t == topic)
+    wrong = collections.Counter({got: n for (first, got), n in score.confusions.items() if first == topic})
     return ", ".join(f"{p} {n}" for p, n in wrong.most_common(top)) or "-"
 
 
