@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.conftest import run_cli
-from tests.live.test_rest import say, texts
+from tests.live.rest_client import say, texts
 
 pytestmark = pytest.mark.e2e
 
