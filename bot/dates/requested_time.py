@@ -19,7 +19,7 @@ from typing import List, Optional, Tuple
 import dateparser
 import phonenumbers
 
-from bot.dates.day_mentions import find_day_match, normalize_text
+from bot.dates.day_mentions import find_day_match, month_named, normalize_text
 from bot.practice.profile import PracticeProfile
 from bot.practice.schedule import SEARCH_DAYS, UTC, local_datetime, local_now, open_ranges
 from bot.requests.contact import strip_contact_details
@@ -167,7 +167,7 @@ _HOUR_WITH_PART = re.compile(
 )
 _PART_OF_DAY = re.compile(
     r"\b(morning|mornings|afternoon|afternoons|arvo|evening|evenings|tonight|tonite|night|lunch ?time|lunch"
-    r"|after work|after school|before work|first thing)\b"
+    r"|after work|after school|before work|first thing)\b|(?<![\d:.])(?<![\d:.] )\b(pm)\b"  # "2moro pm"
 )
 _RELATIVE_CLOCK = re.compile(r"\b(?:hours?|hrs?|minutes?|mins?)\b")
 # A message that is only a time: "10", "4.30", "10:15" (the answer to "What time on Saturday?").
@@ -243,6 +243,8 @@ def _find_part_of_day(text: str) -> Optional[str]:
     found = _PART_OF_DAY.search(text)
     if not found:
         return None
+    if found.group(2):
+        return "afternoon"  # "pm" on its own
     word = found.group(1).replace(" ", "").rstrip("s")
     if word in ("tonight", "tonite", "night", "afterwork", "afterschool"):
         return "evening"
@@ -467,7 +469,16 @@ def parse_requested_time(
     if said is None and means_any_time(clean) and (day is not None or week_of is not None or not _WEEK.search(clean)):
         return _first_open(profile, now, minutes, day, part_of_day, week_of)
     if day is None and said is None:
+        month = month_named(clean, today)
+        if month is not None and (month - today).days > profile.max_days_ahead:
+            return _refusal(profile, TOO_FAR, None, now, minutes)  # "sometime next june"
         week = _week_named(clean, today) or week_of
+        if week is None and month is not None:
+            week = (
+                month - dt.timedelta(days=month.weekday())
+                if month > today
+                else today - dt.timedelta(days=today.weekday())
+            )
         if week is not None:
             return _week_only(profile, now, minutes, week)
     if day is None:

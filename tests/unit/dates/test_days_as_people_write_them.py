@@ -156,3 +156,29 @@ def test_next_week_sometime_across_a_dst_change(profile, now):
     monday = now.date() + dt.timedelta(days=7 - now.weekday())
     assert parsed.week_of == monday
     assert parsed.suggestions[0] == dt.datetime.combine(monday, dt.time(9), tzinfo=LA)
+
+
+@pytest.mark.parametrize(
+    "text, weekday",
+    [("tusday 4pm", 1), ("frday at 3pm", 4), ("thrusday at 2", 3), ("wensday at 11", 2), ("satuday 10am", 5)],
+)
+def test_misspelt_weekdays(profile, text, weekday):
+    parsed = parse(text, profile, morning_of(WEEK[0]))  # said on a Monday
+    assert parsed.start.weekday() == weekday and parsed.start.date() > WEEK[0]
+
+
+@pytest.mark.parametrize("text", ["sundae", "money", "fridge", "someday soon", "my birthday"])
+def test_words_near_a_weekday_are_not_one(profile, text):
+    assert parse(text, profile, morning_of(WEEK[0])).day_given is False
+
+
+def test_pm_on_its_own_is_the_afternoon(profile):
+    parsed = parse("need a massage asap, 2moro pm ok?", profile, morning_of(WEEK[1]))
+    assert parsed.ok and parsed.start == dt.datetime(2026, 10, 14, 12, tzinfo=LA)  # tomorrow's first afternoon time
+
+
+def test_a_month_beyond_the_booking_window_is_too_far_not_unreadable(profile):
+    assert parse("sometime next june", profile, morning_of(WEEK[0])).problem == requested_time.TOO_FAR
+    within = parse("sometime in november", profile, morning_of(WEEK[0]))
+    assert within.ok and within.week_of == dt.date(2026, 10, 26)  # the week the month starts in
+    assert not requested_time.mentions_day_or_time("may I come in?", profile, WEEK[0])
