@@ -13,7 +13,8 @@ from bot.practice.profile import PracticeProfile, Service
 
 _PRENATAL = re.compile(r"\b(?:pre-?natal|pregnan\w*|maternity|bump|expecting|mum[- ]to[- ]be|mom[- ]to[- ]be)\b")
 _NUMBER_WORDS = {"thirty": 30, "forty five": 45, "forty-five": 45, "sixty": 60, "seventy five": 75, "ninety": 90}
-_MINUTES = re.compile(r"\b(\d{2,3})\s*(?:-|\s)?(?:min|mins|minutes?|m)\b")
+# "90 min", "60-minute", "90mins", and typed in a hurry: "60 minuts", "90 mns".
+_MINUTES = re.compile(r"\b(\d{2,3})\s*(?:-|\s)?(?:m(?:in|n|i)[a-z]{0,5}|m)\b")
 _HOURS = re.compile(r"\b(\d(?:\.\d)?)\s*(?:-|\s)?(?:hr|hrs|hour|hours)\b")
 _HALF_HOUR = re.compile(r"\bhalf(?:\s+an|\s+a)?[\s-]+hour\b")
 _HOUR_AND_HALF = re.compile(r"\b(?:an?|one|1)?\s*hour\s+and\s+a\s+half\b")

@@ -33,7 +33,7 @@ _NOT_A_NAME = frozenset(
     bye goodbye later cool great fine good maybe help stop cancel again same already told said real mr mrs ms
     dr miss mx sir madam it's i'm first last full surname nickname
     monday tuesday wednesday thursday friday saturday sunday today tomorrow tonight morning afternoon evening
-    night weekend
+    night weekend tmrw tmr tmrow tomoz 2moro 2morrow 2day tonite
     """.split()
 )
 # Words that mean the message is about something else ("book a massage", "my number").
@@ -47,7 +47,7 @@ _OFF_TOPIC_WORDS = frozenset(
 _NEVER_IN_A_NAME = frozenset(
     """
     to me my the you your i im i'm it is are am was be for with please want need call book get have just this that
-    what how why where when not dont don't someone somebody anyone person thanks
+    what how why where when not dont don't someone somebody anyone person thanks should would could use
     """.split()
 )
 # Opening words of a sentence rather than a name ("I don't want to", "do you ...").
@@ -71,10 +71,15 @@ _SIGN_OFF = re.compile(
     r"[\s,.!-]*\b(?:here|speaking|thanks|thank\s+you|thx|ty|please|pls|that's\s+me|cheers)\b[\s,.!]*$", re.IGNORECASE
 )
 _SEPARATORS = re.compile(r"\s*(?:[,;\n]|\s-\s|\.\s|\band\s+(?:my|the|i|it)\b|\bbut\b)\s*", re.IGNORECASE)
+# After words that can only mean a name follows ("my name is", "name", "the name should be"): any case.
+_NAME_SAID = re.compile(
+    r"(?:\b(?:my\s+name\s+is|my\s+name's|name\s+is|name's|(?:the\s+)?name\s+should\s+be|name\s*[:=-]|call\s+me)"
+    r"|(?:^|[,;]\s*)names?)\s+((?:[^\W\d_][\w'\-]*)(?:\s+[^\W\d_][\w'\-]*){0,3})",
+    re.IGNORECASE,
+)
 # "Book Jane Doe", "I'm Sam", "this is Priya Shah": the name itself capitalised.
 _NAME_AFTER = re.compile(
-    r"\b(?i:book|for|my name is|my name's|name is|name's|i'm|i am|this is|it's|under|call me)\s+"
-    r"((?:[^\W\d_][\w'\-]*)(?:\s+[^\W\d_][\w'\-]*){0,3})"
+    r"\b(?i:book|for|i'm|i am|this is|it's|under)\s+((?:[^\W\d_][\w'\-]*)(?:\s+[^\W\d_][\w'\-]*){0,3})"
 )
 _X_HERE = re.compile(r"^\s*([^\W\d_][\w'\-]*(?:\s+[^\W\d_][\w'\-]*){0,2})\s+here\b", re.IGNORECASE)
 
@@ -143,19 +148,22 @@ def name_in_message(text: str, persons: Iterable[str] = ()) -> Optional[str]:
         name = as_name(found.group(1))
         if name:
             return name
-    for found in _NAME_AFTER.finditer(text):
-        words = found.group(1).split()
-        # The name is the capitalised words right after the lead-in ("Book Jane Doe for Tuesday").
-        kept = []
-        for word in words:
-            if not word[:1].isupper() or word.lower() in _NOT_A_NAME:
-                break
-            kept.append(word)
-        name = as_name(" ".join(kept))
-        if name:
-            return name
-    # spaCy tags "Name" in "Name's Dana Kowalski" as a PERSON too: each entity on its own, longest first.
-    for person in sorted(persons, key=len, reverse=True):
+    for pattern, capitalised in ((_NAME_SAID, False), (_NAME_AFTER, True)):
+        for found in pattern.finditer(text):
+            # The name is the words right after the lead-in, up to one that is not a name
+            # ("name sam okafor", "Book Jane Doe for Tuesday").
+            kept = []
+            for word in found.group(1).split():
+                lowered = word.lower()
+                if (capitalised and not word[:1].isupper()) or lowered in _NOT_A_NAME or lowered in _NEVER_IN_A_NAME:
+                    break
+                kept.append(word)
+            name = as_name(" ".join(kept))
+            if name:
+                return name
+    # spaCy tags "Name" in "Name's Dana Kowalski" as a PERSON too: each entity on its own, longest first;
+    # in passing only as typed with a capital ("tmrw" is no one).
+    for person in sorted((p for p in persons if any(ch.isupper() for ch in p)), key=len, reverse=True):
         name = as_name(person)
         if name:
             return name

@@ -51,3 +51,10 @@ def test_vague_words_count_only_as_an_answer_to_the_session_question(profile):
     assert find_service("30", profile) is None
     assert find_service("a 90 minute massage please", profile) == "massage_90"
     assert find_service("I'd like to book, I'm 20 weeks pregnant", profile) == "prenatal_60"
+
+
+@pytest.mark.parametrize(
+    "answer, key", [("60 minuts", "massage_60"), ("90mins", "massage_90"), ("90 mns", "massage_90")]
+)
+def test_minutes_typed_in_a_hurry(profile, answer, key):
+    assert find_service(answer, profile, asked=True) == key

@@ -88,3 +88,12 @@ def test_as_name_limits():
     assert as_name("one two three four five six") is None
     assert as_name("x" * 61) is None
     assert as_name("Mrs. Dana Kowalski") == "Mrs. Dana Kowalski"
+
+
+def test_after_words_that_can_only_mean_a_name_any_case_is_a_name():
+    assert name_in_message("bk 90min fri 3pm w glutes, name sam okafor") == "Sam Okafor"
+    assert name_in_message("oh, the name should be Katarzyna Nowak, not Kasia") == "Katarzyna Nowak"
+    assert name_in_message("my name is Pia Larsen and I want to book") == "Pia Larsen"
+    assert name_in_message("what name should I use") is None
+    # In passing, spaCy's PERSON counts only as typed with a capital ("tmrw" is nobody).
+    assert name_in_message("can someone get back to me tmrw?", ["tmrw"]) is None
