@@ -21,10 +21,10 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.client_details import ClientDetailsValidation, cleared, split_contact, store_request
+from actions.client_details import CANCELLED, ClientDetailsValidation, cleared, split_contact, store_request
 from actions.default_fallback import person_offered
 from actions.replies import Reply, is_sms, send
-from actions.slot_answers import CHANGE, Context, Reading, Said, read_yes_no
+from actions.slot_answers import CHANGE, Context, Reading, Said, is_no_note, read_yes_no
 from bot.dates import requested_time
 from bot.nlu.unclear_text import is_unclear
 from bot.practice import clock, wording
@@ -45,6 +45,7 @@ BOOKING_SLOTS = (
     "change_requested",
     "invalid_answers",
     "gave_up",
+    "cancelled",
 )
 _CHANGE_FIELDS = (
     ("requested_time", r"\b(time|day|date|when|morning|afternoon|evening)\b"),
@@ -54,8 +55,14 @@ _CHANGE_FIELDS = (
     ("include_glutes", r"\bglutes?\b"),
     ("booking_note", r"\bnote\b"),
 )
-_WITH_GLUTES = re.compile(r"\b(with|include|including|add|plus)\b[\w\s]{0,15}\b(glutes?|butt|bum)\b", re.I)
-_WITHOUT_GLUTES = re.compile(r"\b(no|skip|without|not?)\b[\w\s]{0,15}\b(glutes?|butt|bum)\b", re.I)
+_WITH_GLUTES = re.compile(r"(?:\b(?:with|include|including|add|plus|w)\b|\bw/)[\w\s]{0,15}\b(glutes?|butt|bum)\b", re.I)
+_WITHOUT_GLUTES = re.compile(r"\b(no|skip|without|not?|leave\s+out|drop)\b[\w\s]{0,15}\b(glutes?|butt|bum)\b", re.I)
+# "actually, skip the glutes after all" inside a note: a change of the glutes answer, not part of the note.
+_GLUTES_CHANGE = re.compile(
+    r"(?:\b(?:actually|oh|and|also|but|so)\b[\s,]*)*(?:\bplease\s+)?\b(skip|no|without|leave\s+out|drop|include|add)\s+"
+    r"(?:the\s+|my\s+)?(?:glutes?|glute\s+work|butt|bum)\b(?:\s+(?:after\s+all|then|please|too|as\s+well))*[\s,.!;]*",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -124,6 +131,19 @@ def booking_summary(profile: PracticeProfile, slots: Dict[str, Any], now: dt.dat
     return "\n".join(lines)
 
 
+def previous_time(tracker: Tracker, profile: PracticeProfile) -> Optional[dt.datetime]:
+    """The time this booking request held before the current message (local), if one was accepted."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "action" and event.get("name") == "action_booking_intro":
+            return None  # an earlier request's time is not this one's
+        if event.get("event") == "slot" and event.get("name") == "requested_time" and event.get("value"):
+            try:
+                return dt.datetime.fromisoformat(str(event["value"])).astimezone(profile.timezone)
+            except ValueError:
+                continue  # this message's own words, not yet read
+    return None
+
+
 class ValidateBookingForm(ClientDetailsValidation):
     def name(self) -> Text:
         return "validate_booking_form"
@@ -165,6 +185,13 @@ class ValidateBookingForm(ClientDetailsValidation):
         return found
 
     def answer(self, asked: str, reading: Reading, tracker: Tracker, said: Said) -> Dict[Text, Any]:
+        change = _GLUTES_CHANGE.search(said.text) if asked == "booking_note" else None
+        if change:
+            # The glutes changed in passing; what is left is the note (perhaps none).
+            rest = _GLUTES_CHANGE.sub(" ", said.text).strip(" ,.;!")
+            rest = re.sub(r"^(?:(?:and|also|but|so|oh|actually)\b[\s,]*)+", "", rest, flags=re.I)
+            note = "none" if not rest or is_no_note(rest) else rest
+            return {"include_glutes": change.group(1).lower() in ("include", "add"), "booking_note": note}
         if asked != "booking_confirmed":
             return super().answer(asked, reading, tracker, said)
         # At the summary: yes, a change ("change the time", "make it Friday at 2pm"), or no.
@@ -198,6 +225,17 @@ class ValidateBookingForm(ClientDetailsValidation):
             part_of_day_said=hint.part_of_day,
             week_of=hint.week_of,
         )
+        before = previous_time(tracker, profile)
+        if before is not None and hint.day is None and hint.week_of is None:
+            # A correction of one half keeps the other: "make it 3pm" keeps the day, "I meant Wednesday" the hour.
+            if parsed.ok and not parsed.day_given and parsed.start is not None:
+                parsed = requested_time.parse_requested_time(
+                    str(value), profile, now, minutes=service.minutes if service else 60, on_day=before.date()
+                )
+            elif parsed.ok and parsed.date_only and parsed.start is not None:
+                parsed = requested_time.parse_requested_time(
+                    f"{value} at {before.strftime('%H:%M')}", profile, now, minutes=service.minutes if service else 60
+                )
         if parsed.ok and parsed.start is not None and not parsed.date_only:
             return self.accept({"requested_time": parsed.start.isoformat(), "requested_day": None})
         if parsed.ok and parsed.date_only and parsed.start is not None:
@@ -342,17 +380,13 @@ class ActionAskRequestedTime(Action):
             if hint.part_of_day:  # "Saturday morning (5 December)"
                 weekday, _, date = day.partition(" ")
                 day = f"{weekday} {hint.part_of_day} ({date})"
-            web = f"What time on {day} would suit you?" + (
-                " The first open times are below, or tell me another." if options else ""
-            )
+            web = f"What time on {day} would suit you?" + (" The first open times are below." if options else "")
             sms = f"What time on {day}?"
         else:
             today = now.astimezone(profile.timezone).date()
             week = _week_words(hint.week_of, today)
-            web = f"Which day {week} would suit you, and what time?" + (
-                " The first open times are below." if options else ""
-            )
-            sms = f"Which day {week}, and what time?"
+            web = f"Which day and time {week} would suit you?" + (" The first open times are below." if options else "")
+            sms = f"Which day and time {week}?"
         send(dispatcher, tracker, Reply(web, sms, buttons=options, sms_buttons=options[:2]))
         return []
 
@@ -398,6 +432,9 @@ class ActionFinishBooking(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         profile = current_profile()
         reset = cleared(BOOKING_SLOTS)
+        if tracker.get_slot("cancelled"):
+            send(dispatcher, tracker, CANCELLED)
+            return reset
         if tracker.get_slot("gave_up") or not tracker.get_slot("booking_confirmed"):
             send(
                 dispatcher,

@@ -15,7 +15,7 @@ from rasa_sdk.events import ConversationPaused, EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.client_details import ClientDetailsValidation, cleared, split_contact, store_request
+from actions.client_details import CANCELLED, ClientDetailsValidation, cleared, split_contact, store_request
 from actions.handoff import transcript
 from actions.replies import Reply, send
 from actions.slot_answers import Outcome, Reading, Said
@@ -33,6 +33,7 @@ CALLBACK_SLOTS = (
     "therapist_live",
     "invalid_answers",
     "gave_up",
+    "cancelled",
 )
 
 
@@ -46,7 +47,7 @@ class ValidateCallbackForm(ClientDetailsValidation):
     async def required_slots(
         self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Text]:
-        if tracker.get_slot("gave_up"):
+        if tracker.get_slot("gave_up") or tracker.get_slot("cancelled"):
             return []
         if tracker.get_slot("therapist_live"):
             # A therapist replies now; no need to ask when to call.
@@ -57,7 +58,7 @@ class ValidateCallbackForm(ClientDetailsValidation):
         if (
             asked == "callback_question"
             and reading.outcome is Outcome.WARNING
-            and tracker.latest_action_name == ("action_red_flag")
+            and self.ran_since_message(tracker) == "action_red_flag"
         ):
             # The safety answer came first; what they described is still what to talk about.
             return {"callback_question": reading.value or said.text}
@@ -95,6 +96,9 @@ class ActionFinishCallback(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         profile, now = current_profile(), clock.now()
         reset = cleared(CALLBACK_SLOTS)
+        if tracker.get_slot("cancelled"):
+            send(dispatcher, tracker, CANCELLED)
+            return reset
         if tracker.get_slot("gave_up") or not tracker.get_slot("contact"):
             send(
                 dispatcher,

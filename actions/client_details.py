@@ -11,6 +11,7 @@ third the form ends so that the finishing action offers one instead of looping.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from abc import ABC, abstractmethod
 from typing import Any, Dict, Iterable, List, Optional, Pattern, Text, Tuple
@@ -22,7 +23,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import slot_answers
 from actions.replies import Reply, send
-from actions.slot_answers import SLOT_RULES, Context, Reading, Said
+from actions.slot_answers import SLOT_RULES, Context, Outcome, Reading, Said
 from bot.practice import clock
 from bot.practice.profile import current_profile
 from bot.requests.contact import extract_email, extract_phone, normalize_phone
@@ -58,6 +59,33 @@ def entity_text(tracker: Tracker, *types: str, skip: Optional[Pattern[str]] = No
 def persons_in(tracker: Tracker) -> List[str]:
     """spaCy's PERSON entities in the latest message, each on its own."""
     return [str(e.get("value")) for e in tracker.latest_message.get("entities") or [] if e.get("entity") == "PERSON"]
+
+
+# Said when a request being given is cancelled (by the cancel rule or a form's finishing action).
+CANCELLED = Reply(
+    "Okay, I've cancelled that request. Nothing was sent. What else can I help with?",
+    "Okay, cancelled. Nothing was sent.",
+    buttons=(("Book a visit", "/book_appointment"), ("Ask something else", "/what_can_you_do")),
+    sms_buttons=(),
+)
+
+
+def clarified_text(tracker: Tracker) -> str:
+    """The client's own words behind a button press that answered "Did you mean booking a visit?".
+
+    The fallback replays only the button's payload; the words came in the unclear
+    message before it ("bk 90min fri 3pm w glutes, name sam okafor").
+    """
+    latest = tracker.latest_message.get("text") or ""
+    for event in reversed(tracker.events[:-1]):
+        if event.get("event") != "user":
+            continue
+        text = event.get("text") or ""
+        if text.startswith("/"):
+            continue  # the button itself, and Rasa's replay of it
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        return text if intent == "nlu_fallback" else latest
+    return latest
 
 
 def split_contact(contact: Optional[str]) -> Tuple[Optional[str], Optional[str]]:
@@ -96,8 +124,8 @@ class ClientDetailsValidation(FormValidationAction, ABC):
         self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Text]:
         # After too many answers we could not use, the form ends and the
-        # finishing action offers a person instead.
-        return [] if tracker.get_slot("gave_up") else domain_slots
+        # finishing action offers a person instead; cancelled, it just ends.
+        return [] if tracker.get_slot("gave_up") or tracker.get_slot("cancelled") else domain_slots
 
     def opening_intents(self) -> frozenset:
         """Intents that open this form; their message may already hold details."""
@@ -115,6 +143,12 @@ class ClientDetailsValidation(FormValidationAction, ABC):
         return [SlotSet(slot, value) for slot, value in found.items()]
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        reading = self.reading(tracker)
+        if reading and reading.outcome is Outcome.CANCEL and Said.from_parse(tracker.latest_message).intent != "stop":
+            # Cancel words the classifier took for something else ("cancel, sorry, I changed my mind" looked
+            # like the cancellation policy): the form ends here and its finishing action says it is cancelled.
+            # (Classified as stop, the form steps aside and the cancel rule does the same.)
+            return [SlotSet("cancelled", True), SlotSet("requested_slot", None)]
         events = await super().run(dispatcher, tracker, domain)
         if not events and self.goes_on(tracker):
             # Nothing to fill, but nothing for the rules either ("I want to book" while booking):
@@ -127,6 +161,19 @@ class ClientDetailsValidation(FormValidationAction, ABC):
         said = Said.from_parse(tracker.latest_message)
         reading = self.reading(tracker)
         return bool(reading and reading.is_answer and said.intent in self.opening_intents())
+
+    def ran_since_message(self, tracker: Tracker) -> Optional[str]:
+        """The last action other than this form since the client's message ("action_listen" if none).
+
+        Rasa names the form itself as the latest action on every run, so a run after
+        the rules answered an interruption is told apart by what ran before it.
+        """
+        for event in reversed(tracker.events):
+            if event.get("event") == "user":
+                return "action_listen"
+            if event.get("event") == "action" and event.get("name") not in (self.form_name(), None):
+                return event["name"]
+        return None
 
     def asked(self, tracker: Tracker) -> Optional[str]:
         """The slot whose question this form just asked, if this form is running."""
@@ -152,6 +199,8 @@ class ClientDetailsValidation(FormValidationAction, ABC):
         asked = self.asked(tracker)
         if asked is None:
             opening = tracker.active_loop_name == self.form_name() or said.intent in self.opening_intents()
+            if said.payload:
+                said = dataclasses.replace(said, text=clarified_text(tracker))
             return self.pick_up(tracker, said) if opening and not said.payload else {}
         reading = self.reading(tracker)
         if not reading.is_answer:

@@ -122,14 +122,15 @@ _REQUEST = re.compile(
 _CANCEL_START = re.compile(
     r"^\W*(?:(?:oh|ok|okay|actually|sorry|no|nah|please|pls|um|wait|hmm|you know what)[\s,.!]+)*"
     r"(?:cancel|stop|quit|exit|abort|never\s?mind|nevermind|nvm|forget\s+(?:it|that|about\s+it|the\s+\w+)"
-    r"|scrap\s+(?:it|that)|leave\s+it|don'?t\s+bother|changed?\s+my\s+mind|no\s+longer|not\s+any\s?more)\b",
+    r"|scrap\s+(?:it|that)|scratch\s+that|leave\s+it|don'?t\s+bother|changed?\s+my\s+mind|no\s+longer"
+    r"|not\s+any\s?more)\b",
     re.IGNORECASE,
 )
 _CANCEL_ANYWHERE = re.compile(
     r"\b(?:cancel|scrap|drop|forget)\s+(?:the|this|that|my)\s+(?:booking|request|appointment|callback|call\s?back"
     r"|whole\s+thing)\b|\b(?:don'?t|do\s+not|no\s+longer)\s+(?:want|need)\s+(?:to\s+book|a\s+booking|the\s+booking"
-    r"|an?\s+appointment|a\s+call(?:\s?back)?|it\s+any\s?more)\b|\bchanged?\s+my\s+mind\b"
-    r"|\bi'?ll\s+(?:book|call|do\s+it)\s+(?:later|myself|another\s+time)\b",
+    r"|an?\s+appointment|a\s+call(?:\s?back)?|it\s+any\s?more)\b|\bdon'?t\s+book\s+(?:it|me|that|anything)\b"
+    r"|\bno\s+need\s+to\s+(?:call|ring|phone|contact|book)\b|\bi'?ll\s+(?:book|call|do\s+it)\s+(?:later|myself|another\s+time)\b",
     re.IGNORECASE,
 )
 _PERSON = re.compile(
@@ -139,7 +140,8 @@ _PERSON = re.compile(
 )
 _YES = re.compile(
     r"^\W*(?:y|ya|yah|yes+|yeah|yea|yep|yup|sure|ok|okay|k|please|definitely|absolutely|of\s+course|go\s+for\s+it"
-    r"|sounds\s+good|why\s+not|i\s+do|i\s+would|correct|right|perfect|great|fine|send\s+it|do\s+it|go\s+ahead"
+    r"|sounds\s+good|why\s+not|i\s+do|i\s+would|correct|perfect|great|fine|send\s+it|do\s+it|go\s+ahead"
+    r"|looks?\s+(?:good|great|fine|right|perfect)|all\s+good|that'?s\s+(?:right|correct|fine|perfect|great)|lgtm|yup"
     r"|include\s+(?:them|it|glutes?)|with\s+glutes?|add\s+(?:them|glutes?))\b"
     r"|^\s*(?:\U0001f44d|\u2705|\u2714\ufe0f?)",
     re.IGNORECASE,
@@ -151,8 +153,8 @@ _NO = re.compile(
     re.IGNORECASE,
 )
 _NO_NOTE = re.compile(
-    r"^\W*(?:no|nope|nah|none|nothing|all\s+good|n/?a|not\s+really|that'?s\s+(?:it|all)|nothing\s+(?:else|special)"
-    r"|i'?m\s+(?:good|fine)|no\s+notes?|nothing\s+to\s+add)(?:[\s,.!]+(?:thanks?|thank\s+you|thx|ty|really|"
+    r"^\W*(?:no|nope|nah|none|nothing(?:\s+else)?(?:\s+to\s+add)?|all\s+good|n/?a|not\s+really|that'?s\s+(?:it|all)"
+    r"|nothing\s+special|i'?m\s+(?:good|fine)|no\s+notes?)(?:[\s,.!]+(?:thanks?|thank\s+you|thx|ty|really|"
     r"i\s+think|at\s+all))*\W*$",
     re.IGNORECASE,
 )
@@ -243,6 +245,11 @@ def _read_confirmation(said: Said, context: Context) -> Any:
     return answer
 
 
+def is_no_note(text: str) -> bool:
+    """ "No", "nothing else to add", "that's all, thanks": no note for the therapist."""
+    return bool(_NO_NOTE.match(text))
+
+
 def _read_note(said: Said, context: Context) -> Optional[str]:
     if said.text.lower() == "/deny" or _NO_NOTE.match(said.text) or (said.intent == "deny" and len(said.text) < 20):
         return "none"
@@ -289,6 +296,39 @@ def _mid_form_topics(form: str) -> frozenset:
     return frozenset(topics.MID_BOOKING if form == BOOKING_FORM else topics.MID_CALLBACK)
 
 
+# A note may mention an old, healed problem ("broke my wrist three years ago, completely healed"): not current.
+_LONG_PAST = re.compile(
+    r"\b(?:(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|a\s+few|few|several|many)\s+years?\s+ago"
+    r"|last\s+year|as\s+a\s+(?:kid|child|teen(?:ager)?)|when\s+i\s+was\s+(?:a\s+kid|young|little|younger)"
+    r"|(?:fully|completely|all|long\s+since)\s+(?:healed|recovered|better)|healed\s+(?:up|fine|well|completely|now))\b",
+    re.IGNORECASE,
+)
+# ...unless something is happening now ("since this morning", "still", "two days ago").
+_HAPPENING_NOW = re.compile(
+    r"\b(?:today|tonight|right\s+now|at\s+the\s+moment|currently|this\s+(?:morning|afternoon|evening|week)"
+    r"|last\s+night|yesterday|still|keeps?|started|suddenly|since\s+\w+|(?:a|one|two|three|four|five|few|couple"
+    r"\s+of)\s+(?:days?|hours?|weeks?)\s+ago)\b",
+    re.IGNORECASE,
+)
+
+
+def describes_current_warning(said: Said, free_text: bool, read: bool) -> bool:
+    """A health warning sign happening now, as far as this answer shows.
+
+    The red-flag patterns count, except in free text that only speaks of a
+    long-past, healed problem. The classifier alone counts with high confidence:
+    in a structured answer when nothing else was read, in free text only when it
+    says something is happening now ("bleeding and cramping since this morning").
+    """
+    if said.warning_sign:
+        return not (free_text and _LONG_PAST.search(said.text) and not _HAPPENING_NOW.search(said.text))
+    if said.intent != RED_FLAG_INTENT or said.confidence < WARNING_CONFIDENCE:
+        return False
+    if free_text:
+        return said.confidence >= 0.9 and bool(_HAPPENING_NOW.search(said.text))
+    return not read
+
+
 def decide(slot: str, form: str, said: Said, read: bool) -> Outcome:
     """What the message is, given the question `slot` of `form` was just asked.
 
@@ -297,12 +337,10 @@ def decide(slot: str, form: str, said: Said, read: bool) -> Outcome:
     interruption is the answer (which the form may still refuse, with a reason).
     """
     rule = SLOT_RULES[slot]
-    if said.warning_sign:
+    if describes_current_warning(said, rule.free_text, read):
         return Outcome.WARNING
-    if said.intent == RED_FLAG_INTENT and said.confidence >= WARNING_CONFIDENCE and not rule.free_text and not read:
-        return Outcome.WARNING
-    if said.intent == "stop" and is_cancel(said.text):
-        return Outcome.CANCEL
+    if is_cancel(said.text):
+        return Outcome.CANCEL  # whatever the classifier made of it ("cancel, sorry" was the cancellation policy)
     if (
         form == BOOKING_FORM
         and said.intent == "talk_to_therapist"

@@ -258,9 +258,7 @@ def test_a_day_without_a_time_is_kept_and_the_time_question_names_it(form_turn, 
     assert dispatcher.messages == []  # the form's time question says the rest, once
 
     message = ask_time(run_action, make_tracker, requested_day=slots["requested_day"])
-    assert message["text"] == (
-        "What time on Thursday 11 June would suit you? The first open times are below, or tell me another."
-    )
+    assert message["text"] == ("What time on Thursday 11 June would suit you? The first open times are below.")
     assert titles(message) == ["Thursday 11 June at 9 am", "Thursday 11 June at 9:30 am", "Thursday 11 June at 10 am"]
 
     slots, dispatcher = time_turn(
@@ -296,7 +294,7 @@ def test_next_week_sometime_asks_which_day_next_week(form_turn, run_action, make
     assert slots["requested_day"] == "week 2026-06-15" and slots["requested_time"] is None
     assert dispatcher.messages == []
     message = ask_time(run_action, make_tracker, requested_day=slots["requested_day"])
-    assert message["text"].startswith("Which day next week would suit you, and what time?")
+    assert message["text"].startswith("Which day and time next week would suit you?")
     assert titles(message)[0] == "Monday 15 June at 9 am"
     # A plain weekday is then read inside that week.
     slots, _ = time_turn(form_turn, "wednesday at 2", requested_day="week 2026-06-15")

@@ -11,9 +11,9 @@ import datetime as dt
 
 import pytest
 
-from actions.booking_form import ValidateBookingForm
-from actions.callback_form import ValidateCallbackForm
-from tests.unit.actions.action_helpers import PRACTICE_TZ, entity, payloads, slot_values
+from actions.booking_form import ActionFinishBooking, ValidateBookingForm
+from actions.callback_form import ActionFinishCallback, ValidateCallbackForm
+from tests.unit.actions.action_helpers import PRACTICE_TZ, action_event, entity, payloads, slot_values, user_event
 
 GIVEN = {"client_name": "Dana Kowalski", "contact": "+14155550142"}
 ALL_BUT_NOTE = {
@@ -212,11 +212,149 @@ def test_asking_to_book_while_booking_just_asks_the_question_again(turn):
 # -- the callback form -------------------------------------------------------------------------
 
 
-def test_a_warning_sign_as_the_callback_question_gets_the_safety_answer_then_is_kept(turn):
+def test_a_warning_sign_as_the_callback_question_gets_the_safety_answer_then_is_kept(turn, make_tracker, run_action):
     text = "sudden sharp pain down my leg since this morning"
     flag = entity(text, "red_flag", "sudden sharp pain", "severe_pain")
     common = dict(asked="callback_question", form="callback_form", slots=GIVEN, entities=[flag], confidence=1.0)
     slots, _ = turn(text, "medical_red_flag", **common)
     assert slots == {}  # first the rules give the safety answer
-    slots, _ = turn(text, "medical_red_flag", latest_action_name="action_red_flag", **common)
-    assert slots["callback_question"] == text  # then the form keeps it as what to talk about
+    # Then the form runs again; Rasa names the form as the latest action, the safety answer ran in between.
+    tracker = make_tracker(
+        text,
+        "medical_red_flag",
+        entities=[flag],
+        slots=GIVEN,
+        requested_slot="callback_question",
+        active_loop="callback_form",
+        latest_action_name="callback_form",
+    )
+    tracker.events.append(action_event("action_red_flag"))
+    events, _ = run_action(ValidateCallbackForm(), tracker)
+    assert slot_values(events)["callback_question"] == text  # kept as what to talk about
+
+
+# -- cancelling, whatever the classifier made of it -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, intent, asked, form",
+    [
+        ("cancel, sorry, I changed my mind", "cancellation_policy", "requested_time", "booking_form"),
+        ("actually, cancel that, I'll book another time", "cancellation_policy", "requested_time", "booking_form"),
+        ("scratch that, I don't want to book anymore", "book_appointment", "service", "booking_form"),
+        ("nvm dont book it", "book_appointment", "include_glutes", "booking_form"),
+        ("forget it, no need to call me", "talk_to_therapist", "best_time", "callback_form"),
+    ],
+)
+def test_cancel_words_classified_as_something_else_end_the_form_cancelled(turn, text, intent, asked, form):
+    slots, dispatcher = turn(text, intent, asked=asked, slots=GIVEN, form=form, confidence=0.8)
+    assert slots == {"cancelled": True, "requested_slot": None}  # the finishing action says it is cancelled
+    assert dispatcher.messages == []
+
+
+@pytest.mark.parametrize("finish", [ActionFinishBooking, ActionFinishCallback])
+def test_a_cancelled_form_is_finished_with_the_cancel_reply_and_nothing_stored(
+    finish, run_action, make_tracker, request_store
+):
+    events, dispatcher = run_action(finish(), make_tracker("cancel, sorry", slots={**GIVEN, "cancelled": True}))
+    assert dispatcher.messages[0]["text"].startswith("Okay, I've cancelled that request. Nothing was sent.")
+    assert request_store.list_requests("all") == []
+    assert slot_values(events)["cancelled"] is None and slot_values(events)["client_name"] is None
+
+
+# -- corrections ----------------------------------------------------------------------------
+
+TUESDAY_10AM = dt.datetime(2026, 6, 16, 10, tzinfo=PRACTICE_TZ)
+
+
+def test_a_new_hour_keeps_the_day_already_given(turn):
+    history = [{"event": "slot", "timestamp": None, "name": "requested_time", "value": TUESDAY_10AM.isoformat()}]
+    slots, _ = turn(
+        "actually can we make it 3pm instead?",
+        asked="booking_confirmed",
+        slots={**ALL_BUT_NOTE, "requested_time": TUESDAY_10AM.isoformat(), "booking_note": "none"},
+        history=history,
+    )
+    assert dt.datetime.fromisoformat(slots["requested_time"]) == dt.datetime(2026, 6, 16, 15, tzinfo=PRACTICE_TZ)
+
+
+def test_a_new_day_keeps_the_hour_already_given(turn):
+    history = [{"event": "slot", "timestamp": None, "name": "requested_time", "value": TUESDAY_10AM.isoformat()}]
+    slots, _ = turn(
+        "oh wait, I meant wednesday not tuesday. the 60 minute one please",
+        asked="service",
+        slots={**GIVEN, "requested_time": TUESDAY_10AM.isoformat()},
+        history=history,
+    )
+    assert dt.datetime.fromisoformat(slots["requested_time"]) == dt.datetime(2026, 6, 17, 10, tzinfo=PRACTICE_TZ)
+    assert slots["service"] == "massage_60"
+
+
+@pytest.mark.parametrize(
+    "note, glutes, kept",
+    [
+        ("actually, skip the glutes after all. nothing else to add", False, "none"),
+        ("no glutes please, and go easy on my neck", False, "go easy on my neck"),
+        ("oh and include glutes too", True, "none"),
+    ],
+)
+def test_a_glutes_change_inside_the_note_changes_the_glutes(turn, note, glutes, kept):
+    slots, _ = turn(note, asked="booking_note", slots={**ALL_BUT_NOTE, "include_glutes": not glutes})
+    assert slots["include_glutes"] is glutes and slots["booking_note"] == kept
+
+
+def test_glutes_merely_mentioned_in_a_note_change_nothing(turn):
+    note = "no pain in my glutes, but my hamstrings are tight"
+    slots, _ = turn(note, asked="booking_note", slots=ALL_BUT_NOTE)
+    assert slots["booking_note"] == note and "include_glutes" not in slots
+
+
+def test_the_name_should_be_at_the_summary_replaces_the_name(turn):
+    slots, _ = turn(
+        "oh, the name should be Katarzyna Nowak, not Kasia",
+        asked="booking_confirmed",
+        slots={**ALL_BUT_NOTE, "client_name": "Kasia", "booking_note": "none"},
+    )
+    assert slots["client_name"] == "Katarzyna Nowak" and slots["booking_confirmed"] is None
+
+
+@pytest.mark.parametrize("answer", ["looks good", "yes, that's right", "all good, send it", "\U0001f44d"])
+def test_plain_agreement_at_the_summary_confirms(turn, answer):
+    slots, _ = turn(answer, "nlu_fallback", asked="booking_confirmed", slots={**ALL_BUT_NOTE, "booking_note": "none"})
+    assert slots["booking_confirmed"] is True
+
+
+# -- long notes: current warning signs only ----------------------------------------------------
+
+HEALED = (
+    "I broke my wrist skiing about three years ago. It's completely healed and I have no pain, but I'd rather "
+    "you didn't lean on that wrist much."
+)
+
+
+def test_an_old_healed_injury_in_a_note_is_the_note(turn):
+    flag = entity(HEALED, "red_flag", "broke my wrist", "surgery_injury")
+    slots, _ = turn(
+        HEALED, "medical_red_flag", asked="booking_note", slots=ALL_BUT_NOTE, entities=[flag], confidence=1.0
+    )
+    assert slots["booking_note"] == HEALED
+
+
+def test_a_sign_happening_now_in_a_note_leaves_for_the_safety_answer_even_unmatched_by_the_patterns(turn):
+    text = "I'm 30 weeks pregnant and I've had some bleeding and cramping since this morning"
+    slots, _ = turn(text, "medical_red_flag", asked="booking_note", slots=ALL_BUT_NOTE, confidence=0.98)
+    assert slots == {}
+
+
+# -- the words behind "Did you mean booking a visit?" ---------------------------------------------
+
+
+def test_yes_to_did_you_mean_booking_keeps_the_details_of_the_unclear_message(make_tracker, run_action):
+    unclear = "bk 90min fri 3pm w glutes, name sam okafor"
+    history = [user_event(unclear, "nlu_fallback"), user_event("/book_appointment", "book_appointment")]
+    tracker = make_tracker("/book_appointment", "book_appointment", history=history, channel="sms")
+    events, _ = run_action(ValidateBookingForm(), tracker)
+    slots = slot_values(events)
+    assert slots["client_name"] == "Sam Okafor" and slots["service"] == "massage_90"
+    assert slots["include_glutes"] is True
+    assert dt.datetime.fromisoformat(slots["requested_time"]) == dt.datetime(2026, 6, 12, 15, tzinfo=PRACTICE_TZ)
