@@ -33,7 +33,7 @@ _NOT_A_NAME = frozenset(
     bye goodbye later cool great fine good maybe help stop cancel again same already told said real mr mrs ms
     dr miss mx sir madam it's i'm first last full surname nickname
     monday tuesday wednesday thursday friday saturday sunday today tomorrow tonight morning afternoon evening
-    night weekend tmrw tmr tmrow tomoz 2moro 2morrow 2day tonite
+    night weekend tmrw tmr tmrow tomoz 2moro 2morrow 2day tonite back later asap soon
     """.split()
 )
 # Words that mean the message is about something else ("book a massage", "my number").
@@ -73,13 +73,13 @@ _SIGN_OFF = re.compile(
 _SEPARATORS = re.compile(r"\s*(?:[,;\n]|\s-\s|\.\s|\band\s+(?:my|the|i|it)\b|\bbut\b)\s*", re.IGNORECASE)
 # After words that can only mean a name follows ("my name is", "name", "the name should be"): any case.
 _NAME_SAID = re.compile(
-    r"(?:\b(?:my\s+name\s+is|my\s+name's|name\s+is|name's|(?:the\s+)?name\s+should\s+be|name\s*[:=-]|call\s+me)"
+    r"(?:\b(?:my\s+name\s+is|my\s+name's|name\s+is|name's|(?:the\s+)?name\s+should\s+be|name\s*[:=-])"
     r"|(?:^|[,;]\s*)names?)\s+((?:[^\W\d_][\w'\-]*)(?:\s+[^\W\d_][\w'\-]*){0,3})",
     re.IGNORECASE,
 )
 # "Book Jane Doe", "I'm Sam", "this is Priya Shah": the name itself capitalised.
 _NAME_AFTER = re.compile(
-    r"\b(?i:book|for|i'm|i am|this is|it's|under)\s+((?:[^\W\d_][\w'\-]*)(?:\s+[^\W\d_][\w'\-]*){0,3})"
+    r"\b(?i:book|for|i'm|i am|this is|it's|under|call me)\s+((?:[^\W\d_][\w'\-]*)(?:\s+[^\W\d_][\w'\-]*){0,3})"
 )
 _X_HERE = re.compile(r"^\s*([^\W\d_][\w'\-]*(?:\s+[^\W\d_][\w'\-]*){0,2})\s+here\b", re.IGNORECASE)
 

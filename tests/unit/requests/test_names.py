@@ -97,3 +97,5 @@ def test_after_words_that_can_only_mean_a_name_any_case_is_a_name():
     assert name_in_message("what name should I use") is None
     # In passing, spaCy's PERSON counts only as typed with a capital ("tmrw" is nobody).
     assert name_in_message("can someone get back to me tmrw?", ["tmrw"]) is None
+    assert name_in_message("I'd like a therapist to call me back please") is None
+    assert name_in_message("you can call me Sam") == "Sam"
