@@ -255,12 +255,15 @@ class ValidateBookingForm(ClientDetailsValidation):
         # A suggestion's button sends its own description, which parses back to that time.
         options = [(text, text) for text in (wording.describe_slot(profile, s, now) for s in parsed.suggestions[:3])]
         if parsed.problem is None and parsed.date_only and parsed.start is not None:
+            day = wording.day_phrase(parsed.start.date(), now.astimezone(profile.timezone).date())
+            # Only a calendar we could read lets us call the times free.
+            free = wording.free_times_text(parsed.suggestions) if parsed.calendar_checked else ""
             send(
                 dispatcher,
                 tracker,
                 Reply(
-                    f"What time {wording.day_phrase(parsed.start.date(), now.astimezone(profile.timezone).date())}?",
-                    "What time that day?",
+                    f"What time {day}? {free}".strip(),
+                    f"What time that day? {free}".strip(),
                     buttons=options,
                     sms_buttons=options,
                 ),
@@ -273,8 +276,11 @@ class ValidateBookingForm(ClientDetailsValidation):
                 f"That's a little too soon for us to prepare (we need {profile.min_notice_hours} hours' notice)."
             ),
             "too_far": f"We only take requests up to {profile.max_days_ahead} days ahead.",
+            "busy": "Sorry, that time is already booked.",
         }.get(parsed.problem or "", "Sorry, I couldn't work out the day and time.")
         offer = " Here are the next open times, or tell me another:" if options else " Could you give a day and a time?"
+        if parsed.problem == requested_time.BUSY and options:
+            offer = " These times are free, or tell me another:"
         return self.refuse(
             tracker,
             "requested_time",
@@ -283,7 +289,8 @@ class ValidateBookingForm(ClientDetailsValidation):
                 reason + offer,
                 reason
                 + (
-                    " Next open: " + "; ".join(t for t, _ in options[:2])
+                    (" Free: " if parsed.problem == requested_time.BUSY else " Next open: ")
+                    + "; ".join(t for t, _ in options[:2])
                     if options
                     else " What other day and time suit you?"
                 ),

@@ -136,3 +136,12 @@ def describe_slot(profile: PracticeProfile, start: dt.datetime, now: dt.datetime
     else:
         day = date_text(local.date(), needs_year(local.date(), today))
     return f"{day} at {time_text(local.time())}"
+
+
+def free_times_text(slots: Sequence[dt.datetime]) -> str:
+    """'Free then: 10 am, 12:30 pm or 1 pm.' for one day's free start times ('' when none)."""
+    times = [time_text(slot.timetz().replace(tzinfo=None)) for slot in slots]
+    if not times:
+        return ""
+    joined = times[0] if len(times) == 1 else ", ".join(times[:-1]) + " or " + times[-1]
+    return f"Free then: {joined}."
