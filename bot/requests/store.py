@@ -1,4 +1,4 @@
-"""Durable storage for booking and callback requests.
+"""Durable storage for booking, callback and change requests.
 
 A client who asks for a booking or a callback is given a reference code, and
 the request must reach the staff even when the database is down. So save()
@@ -8,6 +8,10 @@ place) that flush_spool() later moves into the database.
 
 Works on SQLite and PostgreSQL through SQLAlchemy 1.4 Core. The database URL
 comes from the argument, else BOT_DATABASE_URL, else var/requests.db.
+
+Schema changes: a column added to `requests_table` below is added to an
+existing database on first use (add_missing_columns): nullable, no default,
+so older rows read as "not set". Columns are never renamed or dropped.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import os
 import tempfile
 import threading
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
@@ -110,12 +114,47 @@ requests_table = sa.Table(
     sa.Column("include_glutes", sa.Boolean(create_constraint=False)),
     sa.Column("note", sa.Text()),
     sa.Column("prenatal_flag", sa.Boolean(create_constraint=False)),
+    sa.Column("needs_clearance", sa.Boolean(create_constraint=False)),
+    sa.Column("clearance_reason", sa.Text()),
     # callback
     sa.Column("best_time", sa.Text()),
     sa.Column("question", sa.Text()),
     sa.Column("transcript", sa.Text()),
+    # change (cancel, move, running late): which booking it is about
+    sa.Column("change_kind", sa.Text()),
+    sa.Column("about_reference", sa.Text()),
     sa.Index("ix_client_requests_status_created", "status", "created_at"),
 )
+
+
+def add_missing_columns(engine: Engine, table: sa.Table = requests_table) -> List[str]:
+    """Add the table's columns that an older database lacks; returns their names.
+
+    Each is added nullable and without a default (a quick change on SQLite and
+    PostgreSQL alike, whatever the table's size). Several processes may start
+    at once: a column another one added meanwhile is not an error.
+    """
+    existing = {column["name"] for column in sa.inspect(engine).get_columns(table.name)}
+    added = []
+    for column in table.columns:
+        if column.name in existing:
+            continue
+        preparer = engine.dialect.identifier_preparer
+        ddl = (
+            f"ALTER TABLE {preparer.format_table(table)} ADD COLUMN {preparer.format_column(column)} "
+            f"{column.type.compile(dialect=engine.dialect)}"
+        )
+        try:
+            with engine.begin() as conn:
+                conn.execute(sa.text(ddl))
+        except SQLAlchemyError:
+            if column.name not in {c["name"] for c in sa.inspect(engine).get_columns(table.name)}:
+                raise
+            continue  # added by another process meanwhile
+        added.append(column.name)
+    if added:
+        log.info("request database: added column(s) %s to %s", ", ".join(added), table.name)
+    return added
 
 
 def _row_values(request: ClientRequest) -> Dict[str, Any]:
@@ -216,6 +255,7 @@ class RequestStore:
                 self._engine = _engine_for(self.url)
             if not self._tables_ready:
                 metadata.create_all(self._engine, checkfirst=True)
+                add_missing_columns(self._engine)
                 self._tables_ready = True
             return self._engine
 
@@ -393,11 +433,11 @@ class RequestStore:
             return _fetch(conn, normalize_reference(reference))
 
     def list_requests(self, status: str = "pending", kind: Optional[str] = None) -> List[ClientRequest]:
-        """Requests oldest first. status: pending, handled or all; kind: booking, callback or None."""
+        """Requests oldest first. status: pending, handled or all; kind: booking, callback, change or None."""
         if status not in (*STATUSES, "all"):
             raise ValueError(f"status must be pending, handled or all, got {status!r}")
         if kind is not None and kind not in REQUEST_TYPES:
-            raise ValueError(f"kind must be booking, callback or None, got {kind!r}")
+            raise ValueError(f"kind must be booking, callback, change or None, got {kind!r}")
         query = sa.select(requests_table).order_by(requests_table.c.created_at, requests_table.c.reference)
         if status != "all":
             query = query.where(requests_table.c.status == status)
@@ -406,6 +446,34 @@ class RequestStore:
         with self._connect() as conn:
             rows = conn.execute(query).all()
         return [_request_from_row(row) for row in rows]
+
+    def requests_from(
+        self,
+        channel: str,
+        sender_id: str = "",
+        phone: Optional[str] = None,
+        kinds: Sequence[str] = ("booking", "change"),
+    ) -> List[ClientRequest]:
+        """One client's own requests, oldest first, the spooled ones included.
+
+        Theirs means: made in this same conversation (channel and sender id),
+        or, when `phone` is given, with that phone number. Give `phone` only
+        where the channel vouches for it (a signed SMS from that number).
+        """
+        table = requests_table
+        mine = [sa.and_(table.c.channel == channel, table.c.sender_id == sender_id)] if sender_id else []
+        if phone:
+            mine.append(table.c.phone == phone)
+        if not mine:
+            return []
+        query = sa.select(table).where(sa.or_(*mine), table.c.kind.in_(list(kinds)))
+        with self._connect() as conn:
+            found = {r.reference: r for r in (_request_from_row(row) for row in conn.execute(query).all())}
+        for request in self.spooled_requests():
+            same_conversation = sender_id and (request.channel, request.sender_id) == (channel, sender_id)
+            if request.kind in kinds and (same_conversation or (phone and request.phone == phone)):
+                found.setdefault(request.reference, request)
+        return sorted(found.values(), key=lambda r: (r.created_at, r.reference))
 
     def mark_handled(self, reference: str) -> bool:
         """Mark a request handled; False if no request has that reference.
