@@ -28,10 +28,13 @@ from actions.client_details import (
     store_request,
     text_of,
 )
+from actions.red_flag import clearance_reason
 from actions.replies import Reply, is_sms, send
+from bot.channels.sms_text import fits_two_segments, to_sms_text
 from bot.dates import requested_time
 from bot.practice import clock, wording
 from bot.practice.profile import PracticeProfile, current_profile
+from bot.requests.booking_link import prefilled_link
 from bot.requests.contact import extract_email, extract_phone, strip_contact_details
 from bot.requests.models import BookingRequest
 from bot.requests.notifier import notify_staff
@@ -465,6 +468,12 @@ class ActionFinishBooking(Action):
                     ("Service", request.service_key or ""),
                     ("Glutes", "yes" if request.include_glutes else "no"),
                     ("Prenatal", "YES" if request.prenatal_flag else "no"),
+                    (
+                        "Clearance",
+                        f"NEEDS THERAPIST CLEARANCE: mentioned {request.clearance_reason}"
+                        if request.needs_clearance
+                        else "",
+                    ),
                     ("Note", request.note),
                     ("Channel", request.channel),
                 )
@@ -473,15 +482,34 @@ class ActionFinishBooking(Action):
         )
         prenatal = " We'll match you with a therapist trained in prenatal massage." if request.prenatal_flag else ""
         urgent = "" if result.stored else f" If it's urgent, please call us on {profile.phone}."
+        web = (
+            f"Thank you, {request.name}! Your request is in (reference {result.reference}). "
+            f"We'll confirm {when_text} with you soon.{prenatal}{urgent}"
+        )
+        sms = (
+            f"Thanks {request.name}! Request received, ref {result.reference}. We'll confirm {when_text} "
+            f"soon.{prenatal}{urgent}"
+        )
+        if request.needs_clearance:
+            # Honest about the wait, and no one-tap link that would skip the therapist's check.
+            web += (
+                f" Because you mentioned {request.clearance_reason}, a therapist will check with you that massage "
+                "is safe before your time is confirmed, and may ask for your doctor's OK first."
+            )
+            sms += f" As you mentioned {request.clearance_reason}, a therapist will check it's safe first."
+        elif profile.booking_link_template:
+            link = prefilled_link(profile, request)
+            web += f" To lock it in now, confirm it yourself online (your details are filled in): {link}"
+            with_link = f"{sms} Or confirm it yourself: {link}"
+            sms = with_link if fits_two_segments(to_sms_text(with_link)) else sms
+        else:
+            web += f" You can also book online at {profile.booking_url}"
         send(
             dispatcher,
             tracker,
             Reply(
-                f"Thank you, {request.name}! Your request is in (reference {result.reference}). "
-                f"We'll confirm {when_text} with you soon.{prenatal}{urgent} You can also book online at "
-                f"{profile.booking_url}",
-                f"Thanks {request.name}! Request received, ref {result.reference}. We'll confirm {when_text} "
-                f"soon.{prenatal}{urgent}",
+                web,
+                sms,
                 buttons=(("Ask something else", "/what_can_you_do"),),
                 sms_buttons=(),
             ),
@@ -493,6 +521,7 @@ class ActionFinishBooking(Action):
         phone, email = split_contact(tracker.get_slot("contact"))
         start = tracker.get_slot("requested_time")
         note = tracker.get_slot("booking_note") or ""
+        health = clearance_reason(tracker)
         return BookingRequest(
             name=tracker.get_slot("client_name") or "",
             phone=phone,
@@ -503,6 +532,8 @@ class ActionFinishBooking(Action):
             include_glutes=tracker.get_slot("include_glutes"),
             note="" if note == "none" else note,
             prenatal_flag=pregnancy_mentioned(tracker),
+            needs_clearance=health is not None,
+            clearance_reason=health or "",
             channel=tracker.get_latest_input_channel() or "",
             sender_id=tracker.sender_id,
         )
