@@ -272,15 +272,7 @@ class ValidateBookingForm(ClientDetailsValidation):
                 ),
             )
             return {"requested_time": None, "requested_day": parsed.start.date().isoformat()}
-        reason = {
-            "past": "That time has already passed.",
-            "closed": "We're closed then.",
-            "too_soon": (
-                f"That's a little too soon for us to prepare (we need {profile.min_notice_hours} hours' notice)."
-            ),
-            "too_far": f"We only take requests up to {profile.max_days_ahead} days ahead.",
-            "busy": "Sorry, that time is already booked.",
-        }.get(parsed.problem or "", "Sorry, I couldn't work out the day and time.")
+        reason = wording.time_problem_text(profile, parsed.problem)
         offer = " Here are the next open times, or tell me another:" if options else " Could you give a day and a time?"
         if parsed.problem == requested_time.BUSY and options:
             offer = " These times are free, or tell me another:"

@@ -7,7 +7,7 @@ Pure functions; the practice's time zone comes from the profile.
 from __future__ import annotations
 
 import datetime as dt
-from typing import List, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 from bot.practice.profile import WEEKDAYS, PracticeProfile, TimeRange
 from bot.practice.schedule import local_now, open_ranges
@@ -145,3 +145,14 @@ def free_times_text(slots: Sequence[dt.datetime]) -> str:
         return ""
     joined = times[0] if len(times) == 1 else ", ".join(times[:-1]) + " or " + times[-1]
     return f"Free then: {joined}."
+
+
+def time_problem_text(profile: PracticeProfile, problem: Optional[str]) -> str:
+    """Why a requested time can't be booked (bot.dates.requested_time's problem codes), in one sentence."""
+    return {
+        "past": "That time has already passed.",
+        "closed": "We're closed then.",
+        "too_soon": f"That's a little too soon for us to prepare (we need {profile.min_notice_hours} hours' notice).",
+        "too_far": f"We only take requests up to {profile.max_days_ahead} days ahead.",
+        "busy": "Sorry, that time is already booked.",
+    }.get(problem or "", "Sorry, I couldn't work out the day and time.")
