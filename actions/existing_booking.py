@@ -259,7 +259,8 @@ class ValidateExistingBookingForm(FormValidationAction):
         mentioned = entity_text(tracker, "DATE", "TIME", skip=_DURATION)
         opening = tracker.get_slot("requested_slot") is None
         if mentioned and (opening or self.requested(tracker, "change_confirmed")):
-            return {"new_time": mentioned, "change_confirmed": None}
+            # The whole message, not just the entities: "Friday at 2" keeps its "at" (a bare "2" is no time).
+            return {"new_time": client_lookup.without_reference(text_of(tracker)), "change_confirmed": None}
         return {}
 
     async def validate_new_time(

@@ -30,6 +30,11 @@ def find_reference(text: str) -> Optional[str]:
     return f"{found.group(1).upper()}-{found.group(2).upper()}" if found else None
 
 
+def without_reference(text: str) -> str:
+    """The message with any booking reference blanked, so its digits are not read as a time."""
+    return _REFERENCE.sub(" ", text or "")
+
+
 def own_requests(store: RequestStore, channel: str, sender_id: str) -> List[ClientRequest]:
     """This client's bookings and change requests: same conversation, or (SMS) the same number."""
     phone = normalize_phone(sender_id) if channel == SMS_CHANNEL else None

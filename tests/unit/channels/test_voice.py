@@ -189,3 +189,19 @@ def test_from_credentials_reads_the_environment(monkeypatch, tmp_path):
     assert channel.text_back_every_seconds == 7200
     client = channel._client()
     assert client.api.base_url == "http://127.0.0.1:9"  # where the REST calls go (tests only)
+
+
+def test_a_caller_may_be_texted_again_once_the_interval_has_passed(tmp_path, monkeypatch):
+    import bot.channels.sms_state as sms_state
+
+    store = SmsStateStore(tmp_path / "state.db")
+    now = [1_000_000.0]
+    monkeypatch.setattr(sms_state.time, "time", lambda: now[0])
+    four_hours = 4 * 3600
+    assert store.claim_text_back(CALLER, four_hours)
+    now[0] += four_hours - 60
+    assert not store.claim_text_back(CALLER, four_hours)
+    now[0] += 61
+    assert store.claim_text_back(CALLER, four_hours)
+    store.release_text_back(CALLER)
+    assert store.claim_text_back(CALLER, four_hours)
