@@ -203,7 +203,8 @@ class ValidateExistingBookingForm(FormValidationAction):
             return {"booking_reference": None, "lookup_problem": NOT_FOUND}
         text = str(value)
         reference = client_lookup.find_reference(text) or tracker.get_slot("quoted_reference")
-        if reference and (extract_phone(text) or extract_email(text)):
+        contact = client_lookup.without_reference(text)
+        if reference and (extract_phone(contact) or extract_email(contact)):
             channel = tracker.get_latest_input_channel() or ""
             try:
                 booking = await _in_thread(

@@ -30,6 +30,7 @@ import recurring_ical_events
 import requests
 
 from bot.practice.profile import CalendarSettings, PracticeProfile
+from bot.requests.notifier import notify_staff
 
 log = logging.getLogger(__name__)
 
@@ -433,8 +434,6 @@ _feeds_lock = threading.Lock()
 
 def _staff_notifier(profile: PracticeProfile) -> Notify:
     def notify(subject: str, body: str) -> None:
-        from bot.requests.notifier import notify_staff  # the notifier imports channel text helpers
-
         notify_staff(profile.raw, subject, body)
 
     return notify

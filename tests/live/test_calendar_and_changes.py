@@ -170,7 +170,7 @@ def test_a_booked_time_is_refused_with_free_alternatives(bot):
     servers, _ = bot
     sender = f"web-{uuid.uuid4().hex[:6]}"
     replies = say(
-        servers.base_url, sender, "Book Jane Doe, 415 555 0142, Saturday at 11am, a 60 minute massage with glutes"
+        servers.base_url, sender, "Book Jane Roe, 415 555 0144, Saturday at 11am, a 60 minute massage with glutes"
     )
     answer = texts(replies)
     assert "Sorry, that time is already booked. These times are free" in answer, answer

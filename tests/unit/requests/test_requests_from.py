@@ -61,3 +61,12 @@ def test_staff_see_changes_and_clearance_in_the_list():
     assert "NEEDS CLEARANCE" in table
     assert "change" in table and "move RB-AAAA2: can we move it to Friday?" in table
     assert "Fri 2026-06-19 21:00" in table
+
+
+def test_a_reference_right_before_a_number_does_not_spoil_it():
+    from bot.requests.client_lookup import contact_matches, find_reference
+
+    booking = BookingRequest(reference="RB-7K3Q9", name="Client", phone="+14155550199")
+    assert find_reference("rb 7k3q9 415 555 0199") == "RB-7K3Q9"
+    assert contact_matches(booking, "RB-7K3Q9 415 555 0199")
+    assert not contact_matches(booking, "RB-7K3Q9 415 555 0198")
