@@ -9,6 +9,7 @@
  * Protocol (Rasa 3.6 socketio channel with session_persistence: true):
  *   emit session_request {session_id}  ->  on session_confirm (the session id)
  *   emit user_uttered {message, session_id}  ->  on bot_uttered {text, quick_replies?, attachment?}
+ *   emit feedback {session_id, text, vote: 'up'|'down'}  (thumbs under an answer; no reply)
  *
  * The session id lives in localStorage so the conversation continues after a
  * reload; the transcript is kept there too and drawn again on load.
@@ -360,7 +361,7 @@
   ChatWidget.prototype.receive = function (message) {
     if (!message || typeof message !== 'object') { return; }
     this.stopTyping();
-    var entry = { from: 'bot', text: '', quickReplies: [] };
+    var entry = { from: 'bot', text: '', quickReplies: [], answer: true };
     if (typeof message.text === 'string') { entry.text = message.text; }
     entry.quickReplies = cleanQuickReplies(message.quick_replies || message.buttons);
     var attachment = message.attachment;
@@ -418,6 +419,7 @@
       image.alt = 'Picture from the assistant';
       item.appendChild(image);
     }
+    if (entry.answer && entry.text) { item.appendChild(this.feedbackButtons(entry)); }
     var replies = Array.isArray(entry.quickReplies) ? entry.quickReplies : [];
     if (replies.length) {
       var group = el('div', 'mcw-replies');
@@ -446,6 +448,31 @@
       item.appendChild(group);
     }
     this.log.appendChild(item);
+  };
+
+  // Thumbs up or down under an answer: one vote each, which can be changed.
+  ChatWidget.prototype.feedbackButtons = function (entry) {
+    var self = this;
+    var group = el('div', 'mcw-feedback');
+    group.setAttribute('role', 'group');
+    group.setAttribute('aria-label', 'Was this answer helpful?');
+    [['up', '\uD83D\uDC4D', 'Helpful'], ['down', '\uD83D\uDC4E', 'Not helpful']].forEach(function (choice) {
+      var button = el('button', 'mcw-vote mcw-vote-' + choice[0], choice[1]);
+      button.type = 'button';
+      button.setAttribute('aria-label', choice[2]);
+      button.setAttribute('aria-pressed', String(entry.vote === choice[0]));
+      button.addEventListener('click', function () {
+        if (entry.vote === choice[0] || !self.socket || !self.ready) { return; }
+        entry.vote = choice[0];
+        self.saveTranscript();
+        Array.prototype.forEach.call(group.children, function (other) {
+          other.setAttribute('aria-pressed', String(other === button));
+        });
+        self.socket.emit('feedback', { session_id: self.sessionId, text: entry.text, vote: choice[0] });
+      });
+      group.appendChild(button);
+    });
+    return group;
   };
 
   ChatWidget.prototype.renderNote = function (text) {
