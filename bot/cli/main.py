@@ -7,6 +7,9 @@ requests [...]        list pending booking and callback requests (--json, --all,
 resume SENDER_ID      hand a paused conversation back to the assistant after
                       a therapist has taken over (or give the request's
                       reference, e.g. RC-4MX8P, and its conversation is resumed)
+staff add|remove|password|list NAME
+                      staff accounts for the web console (http://localhost:8081/)
+console               serve only the staff console (make run serves it too)
 """
 
 from __future__ import annotations
@@ -53,6 +56,14 @@ def main(argv: List[str]) -> int:
         from bot.cli.requests_command import main as requests_main
 
         return requests_main(rest)
+    if command == "staff":
+        from bot.cli.staff_command import main as staff_main
+
+        return staff_main(rest)
+    if command == "console":
+        from bot.console.app import serve_console
+
+        return serve_console(rest)
     if command == "resume" and len(rest) == 1:
         return resume(rest[0])
     print(__doc__, file=sys.stderr)

@@ -133,6 +133,11 @@ def api_token(env: Optional[Mapping[str, str]] = None) -> str:
     return _create_token_file(path)
 
 
+def kept_secret(path: Path) -> str:
+    """A random secret kept (owner-only) in `path`, made on first use; for the console's sessions."""
+    return _kept_token(path) or _create_token_file(path)
+
+
 def _create_token_file(path: Path) -> str:
     path.parent.mkdir(parents=True, exist_ok=True)
     token = secrets.token_urlsafe(32)

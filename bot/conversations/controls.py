@@ -161,6 +161,12 @@ class Controls:
         self._invalidate()
         return True
 
+    def is_human_only_now(self, sender_id: str) -> bool:
+        """Read fresh, not cached: for staff, who just changed it."""
+        query = sa.select(human_only_table.c.sender_id).where(human_only_table.c.sender_id == sender_id)
+        with self._engine().connect() as conn:
+            return conn.execute(query).first() is not None
+
     def human_only(self) -> Dict[str, Tuple[str, Optional[dt.datetime]]]:
         with self._engine().connect() as conn:
             return {r.sender_id: (r.marked_by or "", r.marked_at) for r in conn.execute(sa.select(human_only_table))}

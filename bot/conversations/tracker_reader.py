@@ -207,6 +207,21 @@ class TrackerReader:
                 return []
             return [row.sender_id for row in conn.execute(query)]
 
+    def senders_with_intent(self, senders: Sequence[str], intents: Sequence[str]) -> List[str]:
+        """Which of these conversations had a client message with one of these intents."""
+        if not senders:
+            return []
+        table = events_table
+        query = (
+            sa.select(table.c.sender_id)
+            .where(table.c.sender_id.in_(list(senders)), table.c.intent_name.in_(list(intents)))
+            .group_by(table.c.sender_id)
+        )
+        with self._conn() as conn:
+            if not self._table_exists(conn):
+                return []
+            return [row.sender_id for row in conn.execute(query)]
+
     def recent_senders(
         self, start: Optional[dt.datetime] = None, end: Optional[dt.datetime] = None, limit: int = 200
     ) -> List[str]:

@@ -134,6 +134,7 @@ class Summary:
     fallbacks: int = 0
     paused: bool = False
     unanswered: bool = False  # the client's last message got no reply from the assistant or staff
+    staff_replied: bool = False
     topics: List[str] = field(default_factory=list)
 
 
@@ -163,6 +164,7 @@ def summarize(sender_id: str, events: Iterable[StoredEvent]) -> Summary:
             waiting = True
         elif turn.kind in (ASSISTANT, STAFF):
             waiting = False
+            summary.staff_replied |= turn.kind == STAFF
     summary.unanswered = waiting
     return summary
 

@@ -439,10 +439,14 @@ class RequestStore:
             return _fetch(conn, normalize_reference(reference))
 
     def list_requests(
-        self, status: str = "pending", kind: Optional[str] = None, newest_first: bool = False
+        self,
+        status: str = "pending",
+        kind: Optional[str] = None,
+        newest_first: bool = False,
+        sender_id: Optional[str] = None,
     ) -> List[ClientRequest]:
         """Requests oldest first (newest first if asked). status: pending, handled or all;
-        kind: booking, callback or None."""
+        kind: booking, callback or None; sender_id: only that conversation's."""
         if status not in (*STATUSES, "all"):
             raise ValueError(f"status must be pending, handled or all, got {status!r}")
         if kind is not None and kind not in REQUEST_TYPES:
@@ -455,6 +459,8 @@ class RequestStore:
             query = query.where(requests_table.c.status == status)
         if kind is not None:
             query = query.where(requests_table.c.kind == kind)
+        if sender_id is not None:
+            query = query.where(requests_table.c.sender_id == sender_id)
         with self._connect() as conn:
             rows = conn.execute(query).all()
         return [_request_from_row(row) for row in rows]
