@@ -751,9 +751,11 @@ async def dashboard_page(request: web.Request) -> web.StreamResponse:
     per_day_chart = charts.stacked_columns(
         data.day_labels, data.per_day or {"Web chat": [0] * days}, "Conversations per day by channel"
     )
-    topic_chart = charts.horizontal_bars([(row.topic, row.conversations) for row in data.topics], "Top topics")
+    topic_chart = charts.horizontal_bars(
+        [(topic_label(row.topic), row.conversations) for row in data.topics], "Top topics"
+    )
     share_chart = charts.split_bars(
-        [(row.topic, (row.answered_alone, row.handed_off)) for row in data.topics],
+        [(topic_label(row.topic), (row.answered_alone, row.handed_off)) for row in data.topics],
         ("answered by the assistant", "staff took over"),
         "Per topic: answered by the assistant or by staff",
     )
@@ -796,6 +798,30 @@ def _local_time(services: Services) -> Callable[..., str]:
     return local
 
 
+def _is_timestamp(text: str) -> bool:
+    """The booking form keeps a parsed time as ISO text; the clients' own words are worth showing."""
+    try:
+        dt.datetime.fromisoformat(str(text))
+        return True
+    except ValueError:
+        return False
+
+
+def _service_name(services: Services) -> Callable[[str], str]:
+    def name(key: str) -> str:
+        try:
+            service = services.profile_loader().service(key)
+        except Exception:
+            service = None
+        return f"{service.name} ({key})" if service else key
+
+    return name
+
+
+def topic_label(key: str) -> str:
+    return "not understood" if key == "nlu_fallback" else key
+
+
 def build_app(services: Services, settings: Settings) -> web.Application:
     app = web.Application(
         client_max_size=MAX_BODY_BYTES,
@@ -818,6 +844,9 @@ def build_app(services: Services, settings: Settings) -> web.Application:
     environment.filters["local"] = _local_time(services)
     environment.filters["channel"] = channel_label
     environment.filters["percent"] = lambda value: f"{value:.0%}"
+    environment.filters["is_timestamp"] = _is_timestamp
+    environment.filters["service"] = _service_name(services)
+    environment.filters["topic"] = topic_label
     environment.globals["urlencode"] = urlencode
     router = app.router
     router.add_get("/login", login_page)

@@ -73,6 +73,8 @@ class ReviewItem:
     confidence: Optional[float]
     marks: Tuple[str, ...]
     channel: str
+    closest: str = ""  # for a message not understood: the best-ranked real topic
+    closest_confidence: Optional[float] = None
     kind: str = ""  # "" while unlabelled
     topic: str = ""
     labelled_by: str = ""
@@ -104,6 +106,8 @@ def unsure_items(events: Iterable[StoredEvent]) -> List[ReviewItem]:
                     turn.confidence,
                     marks,
                     turn.channel,
+                    turn.closest or "",
+                    turn.closest_confidence,
                 )
             )
     items.sort(key=lambda item: item.at, reverse=True)

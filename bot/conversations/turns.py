@@ -54,6 +54,8 @@ class Turn:
     staff: str = ""  # who wrote a STAFF turn
     marks: Set[str] = field(default_factory=set)
     answered_by: List[str] = field(default_factory=list)  # actions run for a CLIENT turn
+    closest: Optional[str] = None  # the best-ranked topic other than the fallback
+    closest_confidence: Optional[float] = None
 
 
 def _intent(event: StoredEvent) -> tuple:
@@ -61,6 +63,15 @@ def _intent(event: StoredEvent) -> tuple:
     name = intent.get("name") or event.intent_name
     confidence = intent.get("confidence")
     return name, (float(confidence) if isinstance(confidence, (int, float)) else None)
+
+
+def _closest(event: StoredEvent) -> tuple:
+    for ranked in (event.data.get("parse_data") or {}).get("intent_ranking") or []:
+        name = ranked.get("name")
+        if name and name not in FALLBACK_INTENTS:
+            confidence = ranked.get("confidence")
+            return name, (float(confidence) if isinstance(confidence, (int, float)) else None)
+    return None, None
 
 
 def transcript(events: Iterable[StoredEvent]) -> List[Turn]:
@@ -75,6 +86,7 @@ def transcript(events: Iterable[StoredEvent]) -> List[Turn]:
             name, confidence = _intent(event)
             metadata = event.data.get("metadata") or {}
             turn = Turn(CLIENT, text, event.at, event.id, name, confidence, event.data.get("input_channel") or "")
+            turn.closest, turn.closest_confidence = _closest(event)
             if metadata.get("held_for_staff"):
                 turn.marks.add("held")
             else:

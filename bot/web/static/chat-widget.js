@@ -419,7 +419,9 @@
       image.alt = 'Picture from the assistant';
       item.appendChild(image);
     }
-    if (entry.answer && entry.text) { item.appendChild(this.feedbackButtons(entry)); }
+    // A message that asks the client something (a form question, "did you mean", a greeting)
+    // is not an answer to rate; the assistant's answers ask nothing.
+    if (entry.answer && entry.text && entry.text.indexOf('?') === -1) { item.appendChild(this.feedbackButtons(entry)); }
     var replies = Array.isArray(entry.quickReplies) ? entry.quickReplies : [];
     if (replies.length) {
       var group = el('div', 'mcw-replies');
@@ -450,16 +452,34 @@
     this.log.appendChild(item);
   };
 
+  // A thumb drawn as SVG: no emoji font needed.
+  var SVG_NS = 'http://www.w3.org/2000/svg';
+  function thumbIcon(down) {
+    var svg = document.createElementNS(SVG_NS, 'svg');
+    svg.setAttribute('viewBox', '0 0 16 16');
+    svg.setAttribute('width', '16');
+    svg.setAttribute('height', '16');
+    svg.setAttribute('aria-hidden', 'true');
+    var path = document.createElementNS(SVG_NS, 'path');
+    path.setAttribute('d', 'M1.5 7h3v7.5h-3z M5.5 7l3-5.5c1.2 0 2.1 1 1.8 2.3L9.8 7h3.6c.9 0 1.6.8 1.4 1.7l-1.2 5c-.2.6-.7.8-1.3.8H5.5z');
+    path.setAttribute('fill', 'currentColor');
+    if (down) { path.setAttribute('transform', 'rotate(180 8 8)'); }
+    svg.appendChild(path);
+    return svg;
+  }
+
   // Thumbs up or down under an answer: one vote each, which can be changed.
   ChatWidget.prototype.feedbackButtons = function (entry) {
     var self = this;
     var group = el('div', 'mcw-feedback');
     group.setAttribute('role', 'group');
     group.setAttribute('aria-label', 'Was this answer helpful?');
-    [['up', '\uD83D\uDC4D', 'Helpful'], ['down', '\uD83D\uDC4E', 'Not helpful']].forEach(function (choice) {
-      var button = el('button', 'mcw-vote mcw-vote-' + choice[0], choice[1]);
+    [['up', 'Helpful'], ['down', 'Not helpful']].forEach(function (choice) {
+      var button = el('button', 'mcw-vote mcw-vote-' + choice[0]);
       button.type = 'button';
-      button.setAttribute('aria-label', choice[2]);
+      button.appendChild(thumbIcon(choice[0] === 'down'));
+      button.setAttribute('aria-label', choice[1]);
+      button.title = choice[1];
       button.setAttribute('aria-pressed', String(entry.vote === choice[0]));
       button.addEventListener('click', function () {
         if (entry.vote === choice[0] || !self.socket || !self.ready) { return; }

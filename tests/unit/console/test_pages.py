@@ -209,7 +209,7 @@ async def test_dashboard_draws_its_charts(logged_in, pinned_clock):
     response, html = await console.page("/dashboard?days=7")
     assert response.status == 200
     assert html.count("<svg") == 4 and "Conversations per day by channel" in html
-    assert "conditions_helped" in html and "1 👍 / 0 👎" in html
+    assert "conditions_helped" in html and "1 / 0</span> answers rated helpful" in html
     assert (await console.page("/dashboard?days=3"))[0].status == 400
 
 

@@ -41,6 +41,15 @@ def queue_for(tmp_path) -> ReviewQueue:
                     action("utter_out_of_scope"),
                     bot("I can only help with massage."),
                     action("action_listen"),
+                    user(
+                        "how much 4 the long 1",
+                        "nlu_fallback",
+                        0.3,
+                        "sms",
+                        ranking=[{"name": "pricing", "confidence": 0.28}],
+                    ),
+                    action("action_two_stage_fallback"),
+                    action("action_listen"),
                     user("/book_appointment", "book_appointment", 0.2, "sms"),
                 ]
             ),
@@ -57,7 +66,10 @@ def test_unsure_messages_become_items_with_the_guess(tmp_path):
         "qwxz blorp",
         "whats ur number, mine is 503-555-0188",
         "tell me a joke",
+        "how much 4 the long 1",
     }
+    fallback = items["how much 4 the long 1"]
+    assert (fallback.guess, fallback.closest, fallback.closest_confidence) == ("nlu_fallback", "pricing", 0.28)
     hip = items["does glute work help a stiff hip?"]
     assert (hip.guess, hip.confidence, hip.marks, hip.channel) == (
         "conditions_helped",
@@ -67,7 +79,7 @@ def test_unsure_messages_become_items_with_the_guess(tmp_path):
     )
     assert items["qwxz blorp"].marks == ("fallback", "low_confidence")
     assert items["tell me a joke"].marks == ("boundary",)
-    assert len({item.key for item in items.values()}) == 4
+    assert len({item.key for item in items.values()}) == 5
     assert queue.items(state="done") == []
 
 
@@ -78,10 +90,11 @@ def test_labelling_moves_items_out_of_the_open_queue_and_exports_masked(tmp_path
     queue.label(items["whats ur number, mine is 503-555-0188"], TOPIC, "location_contact", "maya")
     queue.label(items["qwxz blorp"], IGNORE, "", "maya")
     queue.label(items["tell me a joke"], NEW_TOPIC, "", "daniel")
+    queue.label(items["how much 4 the long 1"], IGNORE, "", "daniel")
     assert queue.items() == []
     done = {item.text: item for item in queue.items(state="done")}
     assert (done["tell me a joke"].kind, done["tell me a joke"].labelled_by) == (NEW_TOPIC, "daniel")
-    assert queue.counts() == {TOPIC: 2, IGNORE: 1, NEW_TOPIC: 1}
+    assert queue.counts() == {TOPIC: 2, IGNORE: 2, NEW_TOPIC: 1}
     # Relabelling replaces the label.
     queue.label(items["qwxz blorp"], TOPIC, "greet", "maya")
     assert queue.counts()[TOPIC] == 3
