@@ -1,11 +1,16 @@
 """Rasa pipeline component: a message one of the practice's own questions answers.
 
 Staff write questions and answers for things no topic covers (the console's review
-queue; `own_questions:` in practice/profile.yml). When the classifier did not
-understand a message (nlu_fallback, out_of_scope), or was unsure of it and one of
-those questions matches it clearly, this sets the intent `own_question`, which
-action_own_question (actions/own_question.py) answers. The questions are read from
-the profile at run time: a new one works at once, without retraining.
+queue; `own_questions:` in practice/profile.yml). This sets the intent `own_question`,
+which action_own_question (actions/own_question.py) answers, when one of those
+questions matches a message that the classifier
+- did not understand (nlu_fallback, out_of_scope): a match is enough;
+- was unsure of: a clear match is needed;
+- was sure of: only a near word-for-word match (staff usually write the question a
+  client asked and the assistant got wrong), and never for safety, handoff, booking
+  and conversation intents.
+The questions are read from the profile at run time: a new one works at once,
+without retraining.
 
 Runs after the fallback and before the boundary and red-flag checks, which still win.
 """
@@ -31,6 +36,23 @@ NOT_UNDERSTOOD = frozenset({"nlu_fallback", "out_of_scope"})
 # well above the matcher's threshold.
 UNSURE_CONFIDENCE = 0.5
 CLEAR_MARGIN = 0.25
+# Never replaced, however well an own question matches.
+PROTECTED = frozenset(
+    {
+        "medical_red_flag",
+        "talk_to_therapist",
+        "book_appointment",
+        "inappropriate_request",
+        "other_language",
+        "stop",
+        "affirm",
+        "deny",
+        "inform",
+        "greet",
+        "goodbye",
+        "thanks",
+    }
+)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -51,12 +73,18 @@ class OwnQuestionDetector(RuleComponent):
                 continue
             intent = message.get(INTENT) or {}
             name, confidence = intent.get(INTENT_NAME_KEY), intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0
-            if name not in NOT_UNDERSTOOD and confidence >= UNSURE_CONFIDENCE:
+            if name in PROTECTED:
                 continue
             found = best_own_question(text, questions)
             if found is None:
                 continue
-            if name not in NOT_UNDERSTOOD and found[1] < MATCHER.threshold + CLEAR_MARGIN:
-                continue
-            override_intent(message, OWN_QUESTION_INTENT)
+            score = found[1]
+            if name in NOT_UNDERSTOOD:
+                needed = MATCHER.threshold
+            elif confidence < UNSURE_CONFIDENCE:
+                needed = MATCHER.threshold + CLEAR_MARGIN
+            else:
+                needed = MATCHER.strong
+            if score >= needed:
+                override_intent(message, OWN_QUESTION_INTENT)
         return messages

@@ -36,7 +36,11 @@ def test_not_understood_messages_that_match_get_own_question():
 
 
 def test_confident_topics_payloads_and_non_matches_are_left_alone():
-    assert intent_after("gift vouchers for couples", "pricing", 0.8) == "pricing"
+    assert intent_after("how much are gift vouchers", "pricing", 0.8) == "pricing"
+    # Word for word what staff wrote wins over a confident guess, but never over safety or a handoff.
+    assert intent_after("do you sell gift vouchers for couples", "pricing", 0.98) == "own_question"
+    assert intent_after("do you sell gift vouchers for couples", "medical_red_flag", 0.4) == "medical_red_flag"
+    assert intent_after("do you sell gift vouchers for couples", "talk_to_therapist", 0.9) == "talk_to_therapist"
     assert intent_after("/pricing", "nlu_fallback", 0.3) == "nlu_fallback"
     assert intent_after("what's the weather", "nlu_fallback", 0.3) == "nlu_fallback"
     # An unsure guess gives way only to a clear match.
