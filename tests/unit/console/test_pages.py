@@ -100,7 +100,12 @@ async def test_find_conversations_by_reference_phone_name_words_and_filters(logg
 
 async def test_reply_to_a_paused_web_chat_goes_out_through_the_socket_then_hand_back(logged_in):
     console = logged_in
-    console.services.controls.hold("web-1", "socketio", "anyone there?", HUMAN_ONLY)
+    console.services.controls.hold("web-1", "socketio", "anyone there? <i>hi</i>", HUMAN_ONLY)
+    _, inbox = await console.page("/")
+    held = inbox[inbox.index('id="held-list"') : inbox.index("</ul>", inbox.index('id="held-list"'))]
+    assert "anyone there? &lt;i&gt;hi&lt;/i&gt;" in held and "Human only" in held and "web-1" in held
+    api = await (await console.client.get("/api/inbox")).json()
+    assert len(api["held"]) == 1 and "/conversation?id=web-1" in api["held"][0]["html"]
     response, _ = await console.post("/conversation/reply", {"id": "web-1", "text": "Hi, it's Maya here."})
     assert response.status == 303 and response.headers["Location"] == "/conversation?id=web-1"
     assert console.rasa.calls == [("reply", "web-1", "Hi, it's Maya here.", "maya", "socketio")]
