@@ -13,11 +13,11 @@ import datetime as dt
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional
 
-from bot.console.services import Services, SmsNotConfigured
+from bot.console.services import Services
 from bot.conversations.controls import HeldMessage
-from bot.conversations.rasa_api import WEB_CHAT_CHANNEL, RasaApiError, looks_like_reference
+from bot.conversations.rasa_api import WEB_CHAT_CHANNEL, looks_like_reference
 from bot.conversations.turns import Summary, Turn, summaries, summarize, transcript
 from bot.requests.models import ClientRequest, normalize_reference
 
@@ -205,21 +205,3 @@ def hand_back(services: Services, view: ConversationView, staff: str) -> str:
     services.controls.set_human_only(view.sender_id, False, staff)
     services.controls.mark_answered(view.sender_id, staff)
     return "The assistant is back on for this conversation."
-
-
-__all__ = [
-    "FILTERS",
-    "ConversationRow",
-    "ConversationView",
-    "RasaApiError",
-    "SmsNotConfigured",
-    "StaffActionRefused",
-    "conversation_view",
-    "find_conversations",
-    "hand_back",
-    "send_staff_reply",
-]
-
-
-def sender_ids(rows: Sequence[ConversationRow]) -> List[str]:
-    return [row.summary.sender_id for row in rows]

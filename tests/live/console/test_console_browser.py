@@ -329,6 +329,9 @@ async def test_front_desk_day_in_the_console(running_bot, bot_env, console_url, 
                 assert "are you open on sunday?" in await staff.evaluate(
                     "document.getElementById('held-list').textContent"
                 )
+                await staff.open(console_url + "/conversation?id=" + waiting)
+                held_turn = await staff.evaluate("document.getElementById('transcript').textContent")
+                assert "are you open on sunday?" in held_turn and "Held for staff" in held_turn
             finally:
                 with_rest_on(bot_env)
             exceptions = staff.exceptions + client.exceptions
