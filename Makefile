@@ -24,7 +24,7 @@ export PYTHONPATH := $(CURDIR)
 PYTHON310 ?= $(shell for p in "$$(pyenv root 2>/dev/null)"/versions/3.10*/bin/python3.10 python3.10 /usr/bin/python3.10 /usr/local/bin/python3.10; do \
 	  command -v "$$p" >/dev/null 2>&1 && "$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo "$$p"; break; }; done)
 
-.PHONY: help setup topics train validate lint format run shell test test-fast test-pytest test-stories test-scale soak eval bench clean
+.PHONY: help setup topics train validate lint format run shell test test-fast test-pytest test-stories test-scale soak conversations eval bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -100,6 +100,10 @@ bench: $(MODEL) ## Reply latency, msgs/s, memory vs a bare Rasa floor (reports/b
 
 soak: $(MODEL) ## 50 simulated clients for SOAK_SECONDS (default 300) against fresh local servers
 	$(PY) -m pytest tests/live/load/test_soak.py -q
+
+# CONVERSATION_FAILURES=path.md also writes each failed conversation's first cause there.
+conversations: $(MODEL) ## Scripted client conversations on live servers; pass rate per client kind
+	$(PY) -m pytest tests/live/conversations -q
 
 test-scale: $(MODEL) ## Two Rasa servers sharing PostgreSQL and Redis behind a proxy
 	$(PY) -m pytest tests/live/scale -q

@@ -108,6 +108,9 @@ TOPICS: Tuple[Topic, ...] = (
     Topic("inappropriate_request", CONVERSATION, mid_booking=True, mid_callback=True),
     # Set by bot.nlu.boundary_detector.BoundaryDetector (no training examples).
     Topic("other_language", CONVERSATION, mid_booking=True, mid_callback=True),
+    # The practice's own questions (profile `own_questions:`), set by
+    # bot.nlu.own_question_detector.OwnQuestionDetector (no training examples).
+    Topic("own_question", CONVERSATION, question=True, mid_booking=True, mid_callback=True),
 )
 
 BY_KEY: Dict[str, Topic] = {t.key: t for t in TOPICS}

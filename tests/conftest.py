@@ -25,6 +25,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 from tests.measurements import REPORT_LINES  # noqa: E402  (after the environment is set)
 from tests.net import free_port  # noqa: E402
 
+# Sanic apps served in-process and a scripted Rasa, for the channel tests (unit and live).
+pytest_plugins = ["tests.sanic_fixtures"]
+
 
 def pytest_terminal_summary(terminalreporter) -> None:
     if REPORT_LINES:

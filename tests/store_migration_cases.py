@@ -7,12 +7,10 @@ import datetime as dt
 import sqlalchemy as sa
 
 from bot.requests.models import BookingRequest, ChangeRequest
-from bot.requests.store import RequestStore, add_missing_columns, requests_table
+from bot.requests.store import ADDED_COLUMNS, RequestStore, _add_missing_columns, requests_table
 
-# client_requests before the clearance flag and change requests.
-OLD_COLUMNS = [c.name for c in requests_table.columns if c.name not in (
-    "needs_clearance", "clearance_reason", "change_kind", "about_reference"
-)]  # fmt: skip
+# client_requests as first released: before the staff fields, the clearance flag and change requests.
+OLD_COLUMNS = [c.name for c in requests_table.columns if c.name not in ADDED_COLUMNS]
 WHEN = dt.datetime(2024, 6, 16, 22, 0, tzinfo=dt.timezone.utc)
 
 
@@ -60,7 +58,7 @@ def check_upgrade(url: str) -> None:
         assert kinds == [("booking", ""), ("booking", ""), ("change", "RB-OLD22")]
         engine = sa.create_engine(url, future=True)
         try:
-            assert add_missing_columns(engine) == []  # a second process finds nothing to do
+            assert _add_missing_columns(engine) == []  # a second process finds nothing to do
             columns = {c["name"] for c in sa.inspect(engine).get_columns("client_requests")}
             assert {"needs_clearance", "clearance_reason", "change_kind", "about_reference"} <= columns
         finally:

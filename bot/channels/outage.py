@@ -63,6 +63,7 @@ PRACTICE_INFO_ACTIONS = frozenset(
         "action_answer_topic",
         "action_default_ask_affirmation",
         "action_english_only",
+        "action_own_question",
     }
 )
 

@@ -332,6 +332,9 @@ class SmsInput(InputChannel):
                 text = selected.payload
                 metadata["sms"]["selected_option"] = selected.title
 
+        held = await guard.hold_for_staff(agent, self.name(), sender, body)
+        if held is not None:  # staff have this conversation
+            return twiml([self._sms(held)] if held else []), True
         notes = [{"text": guard.cut_notice()}] if screened.was_cut else []
         try:
             messages = await self._ask_bot(on_new_message, sender, text, message_sid, metadata)

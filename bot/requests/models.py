@@ -22,6 +22,8 @@ REFERENCE_PREFIXES = {"booking": "RB", "callback": "RC", "change": "RX"}
 STATUSES = ("pending", "handled")
 # What a client asks to change about a booking they already made; staff act on it.
 CHANGE_KINDS = ("cancel", "move", "late")
+# Staff fields, set from the console or the CLI; a request starts without them.
+STAFF_NOTE_MAX_CHARS = 2000
 
 
 # -- request objects ---------------------------------------------------------
@@ -57,6 +59,9 @@ class BookingRequest:
     sender_id: str = ""
     status: str = "pending"
     handled_at: Optional[dt.datetime] = None
+    handled_by: str = ""  # the staff member who marked it handled
+    called_back_at: Optional[dt.datetime] = None  # staff called (or texted) the client back
+    staff_note: str = ""
 
     def __post_init__(self) -> None:
         require_aware(self.requested_start, "requested_start")
@@ -81,6 +86,9 @@ class CallbackRequest:
     transcript: str = ""  # the conversation so far, one turn per line
     status: str = "pending"
     handled_at: Optional[dt.datetime] = None
+    handled_by: str = ""  # the staff member who marked it handled
+    called_back_at: Optional[dt.datetime] = None  # staff called (or texted) the client back
+    staff_note: str = ""
 
     def __post_init__(self) -> None:
         if "@" in self.phone:
@@ -111,6 +119,9 @@ class ChangeRequest:
     sender_id: str = ""
     status: str = "pending"
     handled_at: Optional[dt.datetime] = None
+    handled_by: str = ""  # the staff member who marked it handled
+    called_back_at: Optional[dt.datetime] = None  # staff called (or texted) the client back
+    staff_note: str = ""
 
     def __post_init__(self) -> None:
         if self.change_kind not in CHANGE_KINDS:
@@ -130,6 +141,7 @@ REQUEST_TYPES: Dict[str, Type[Any]] = {
 def _check_common(request: ClientRequest) -> None:
     require_aware(request.created_at, "created_at")
     require_aware(request.handled_at, "handled_at")
+    require_aware(request.called_back_at, "called_back_at")
     if request.status not in STATUSES:
         raise ValueError(f"status must be one of {STATUSES}, got {request.status!r}")
 
@@ -163,6 +175,8 @@ def normalize_reference(text: str) -> str:
 
 # -- spool file format ----------------------------------------------------------
 
+DATETIME_FIELDS = ("created_at", "handled_at", "requested_start", "called_back_at")
+
 
 def request_to_json(request: ClientRequest) -> Dict[str, Any]:
     """A JSON-ready dict: the request's fields plus its kind, datetimes as ISO 8601."""
@@ -179,7 +193,7 @@ def request_from_json(data: Dict[str, Any]) -> ClientRequest:
         if name not in data:
             continue
         value = data[name]
-        if name in ("created_at", "handled_at", "requested_start") and value is not None:
+        if name in DATETIME_FIELDS and value is not None:
             value = dt.datetime.fromisoformat(value)
         values[name] = value
     return request_of_kind(data["kind"], values)
@@ -187,6 +201,8 @@ def request_from_json(data: Dict[str, Any]) -> ClientRequest:
 
 def request_of_kind(kind: str, values: Dict[str, Any]) -> ClientRequest:
     """A request from stored values (a database row or a spool file)."""
+    # Rows from before the staff fields existed hold NULL there.
+    values = {**values, **{key: values.get(key) or "" for key in ("handled_by", "staff_note") if key in values}}
     if kind == "callback":
         phone, email = values.get("phone") or "", values.get("email") or ""
         if "@" in phone and not email:

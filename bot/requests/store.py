@@ -9,9 +9,10 @@ place) that flush_spool() later moves into the database.
 Works on SQLite and PostgreSQL through SQLAlchemy 1.4 Core. The database URL
 comes from the argument, else BOT_DATABASE_URL, else var/requests.db.
 
-Schema changes: a column added to `requests_table` below is added to an
-existing database on first use (add_missing_columns): nullable, no default,
-so older rows read as "not set". Columns are never renamed or dropped.
+Schema changes: a column added to `requests_table` below and named in
+ADDED_COLUMNS is added to an existing database on first use
+(_add_missing_columns): nullable, no default, so older rows read as "not set".
+Columns are never renamed or dropped.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import os
 import tempfile
 import threading
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
@@ -34,6 +35,7 @@ from bot.paths import VAR_DIR
 from bot.practice import clock
 from bot.requests.models import (
     REQUEST_TYPES,
+    STAFF_NOTE_MAX_CHARS,
     STATUSES,
     ClientRequest,
     SaveResult,
@@ -120,40 +122,53 @@ requests_table = sa.Table(
     sa.Column("best_time", sa.Text()),
     sa.Column("question", sa.Text()),
     sa.Column("transcript", sa.Text()),
-    # change (cancel, move, running late): which booking it is about
+    # staff (added later: see _add_missing_columns)
+    sa.Column("handled_by", sa.Text()),
+    sa.Column("called_back_at", UtcDateTime()),
+    sa.Column("staff_note", sa.Text()),
+    # change (cancel, move, running late): which booking it is about (added later too)
     sa.Column("change_kind", sa.Text()),
     sa.Column("about_reference", sa.Text()),
     sa.Index("ix_client_requests_status_created", "status", "created_at"),
 )
 
+# Columns added after the first release. A database made before them gets them
+# on first use, nullable and empty, so old rows read as "no note, not called back".
+ADDED_COLUMNS = (
+    "handled_by",
+    "called_back_at",
+    "staff_note",
+    # the clearance flag on bookings, and change requests (issue 15)
+    "needs_clearance",
+    "clearance_reason",
+    "change_kind",
+    "about_reference",
+)
 
-def add_missing_columns(engine: Engine, table: sa.Table = requests_table) -> List[str]:
-    """Add the table's columns that an older database lacks; returns their names.
 
-    Each is added nullable and without a default (a quick change on SQLite and
-    PostgreSQL alike, whatever the table's size). Several processes may start
-    at once: a column another one added meanwhile is not an error.
+def _add_missing_columns(engine: Engine) -> List[str]:
+    """ALTER TABLE ... ADD COLUMN for each column in ADDED_COLUMNS the table lacks.
+
+    Safe to run from several processes at once: a column another process added
+    meanwhile is not an error. Returns the names added here.
     """
-    existing = {column["name"] for column in sa.inspect(engine).get_columns(table.name)}
     added = []
-    for column in table.columns:
-        if column.name in existing:
+    for name in ADDED_COLUMNS:
+        present = {column["name"] for column in sa.inspect(engine).get_columns(requests_table.name)}
+        if name in present:
             continue
-        preparer = engine.dialect.identifier_preparer
-        ddl = (
-            f"ALTER TABLE {preparer.format_table(table)} ADD COLUMN {preparer.format_column(column)} "
-            f"{column.type.compile(dialect=engine.dialect)}"
-        )
+        column = requests_table.c[name]
+        ddl = f"ALTER TABLE {requests_table.name} ADD COLUMN {name} {column.type.compile(dialect=engine.dialect)}"
         try:
             with engine.begin() as conn:
                 conn.execute(sa.text(ddl))
+            added.append(name)
         except SQLAlchemyError:
-            if column.name not in {c["name"] for c in sa.inspect(engine).get_columns(table.name)}:
+            present = {column["name"] for column in sa.inspect(engine).get_columns(requests_table.name)}
+            if name not in present:
                 raise
-            continue  # added by another process meanwhile
-        added.append(column.name)
     if added:
-        log.info("request database: added column(s) %s to %s", ", ".join(added), table.name)
+        log.info("request database: added column(s) %s", ", ".join(added))
     return added
 
 
@@ -172,12 +187,22 @@ def _request_from_row(row: Any) -> ClientRequest:
 # -- the store ---------------------------------------------------------------------
 
 
+def default_url() -> str:
+    """BOT_DATABASE_URL, else the SQLite file var/requests.db."""
+    return _default_url()
+
+
 def _default_url() -> str:
     url = os.environ.get(DATABASE_URL_ENV)
     if url:
         return url
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{VAR_DIR / 'requests.db'}"
+
+
+def engine_for(url_text: str) -> Engine:
+    """An engine with short timeouts and hidden parameters (also for the console's tables)."""
+    return _engine_for(url_text)
 
 
 def _engine_for(url_text: str) -> Engine:
@@ -255,7 +280,7 @@ class RequestStore:
                 self._engine = _engine_for(self.url)
             if not self._tables_ready:
                 metadata.create_all(self._engine, checkfirst=True)
-                add_missing_columns(self._engine)
+                _add_missing_columns(self._engine)
                 self._tables_ready = True
             return self._engine
 
@@ -432,17 +457,29 @@ class RequestStore:
         with self._connect() as conn:
             return _fetch(conn, normalize_reference(reference))
 
-    def list_requests(self, status: str = "pending", kind: Optional[str] = None) -> List[ClientRequest]:
-        """Requests oldest first. status: pending, handled or all; kind: booking, callback, change or None."""
+    def list_requests(
+        self,
+        status: str = "pending",
+        kind: Optional[str] = None,
+        newest_first: bool = False,
+        sender_id: Optional[str] = None,
+    ) -> List[ClientRequest]:
+        """Requests oldest first (newest first if asked). status: pending, handled or all;
+        kind: booking, callback, change or None; sender_id: only that conversation's."""
         if status not in (*STATUSES, "all"):
             raise ValueError(f"status must be pending, handled or all, got {status!r}")
         if kind is not None and kind not in REQUEST_TYPES:
             raise ValueError(f"kind must be booking, callback, change or None, got {kind!r}")
-        query = sa.select(requests_table).order_by(requests_table.c.created_at, requests_table.c.reference)
+        order = (requests_table.c.created_at, requests_table.c.reference)
+        if newest_first:
+            order = tuple(column.desc() for column in order)
+        query = sa.select(requests_table).order_by(*order)
         if status != "all":
             query = query.where(requests_table.c.status == status)
         if kind is not None:
             query = query.where(requests_table.c.kind == kind)
+        if sender_id is not None:
+            query = query.where(requests_table.c.sender_id == sender_id)
         with self._connect() as conn:
             rows = conn.execute(query).all()
         return [_request_from_row(row) for row in rows]
@@ -475,24 +512,47 @@ class RequestStore:
                 found.setdefault(request.reference, request)
         return sorted(found.values(), key=lambda r: (r.created_at, r.reference))
 
-    def mark_handled(self, reference: str) -> bool:
+    def mark_handled(self, reference: str, by: str = "") -> bool:
         """Mark a request handled; False if no request has that reference.
 
-        A request that was already handled keeps its first handled_at.
+        A request that was already handled keeps its first handled_at (and who).
         """
+        table = requests_table
+        return self._update_once(
+            reference, table.c.status == "pending", status="handled", handled_at=clock.now(), handled_by=by
+        )
+
+    def mark_called_back(self, reference: str) -> bool:
+        """Record that staff called the client back; False if no request has that reference.
+
+        The first call back is kept: marking it again changes nothing.
+        """
+        return self._update_once(reference, requests_table.c.called_back_at.is_(None), called_back_at=clock.now())
+
+    def set_staff_note(self, reference: str, note: str) -> bool:
+        """Replace the staff note; False if no request has that reference."""
+        if len(note) > STAFF_NOTE_MAX_CHARS:
+            raise ValueError(f"a staff note holds at most {STAFF_NOTE_MAX_CHARS} characters")
+        return self._update_once(reference, sa.true(), staff_note=note)
+
+    def _update_once(self, reference: str, condition: Any, **values: Any) -> bool:
+        """Set `values` on the request where `condition` holds; True if the request exists."""
         reference = normalize_reference(reference)
         table = requests_table
-        update = (
-            table.update()
-            .where(table.c.reference == reference, table.c.status == "pending")
-            .values(status="handled", handled_at=clock.now())
-        )
+        update = table.update().where(table.c.reference == reference, condition).values(**values)
         exists = sa.select(table.c.reference).where(table.c.reference == reference)
         with self._connect() as conn:
             if conn.execute(update).rowcount:
                 conn.commit()
                 return True
             return conn.execute(exists).first() is not None
+
+    def counts(self) -> Dict[Tuple[str, str], int]:
+        """How many requests there are of each (kind, status)."""
+        table = requests_table
+        query = sa.select(table.c.kind, table.c.status, sa.func.count()).group_by(table.c.kind, table.c.status)
+        with self._connect() as conn:
+            return {(kind, status): count for kind, status, count in conn.execute(query)}
 
     def _connect(self):
         try:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_cli
-from tests.e2e.test_rest import say, texts
+from tests.live.rest_client import say, texts
 
 pytestmark = pytest.mark.e2e
 
@@ -79,6 +79,8 @@ def test_after_hours_handoff_takes_a_callback_request(running_bot, bot_env, pinn
     assert "What would you like to talk about" in texts(say(running_bot, sender, "Monday after 1pm"))
     done = texts(say(running_bot, sender, "which massage suits someone training for a marathon"))
     assert "callback request is in" in done and "We open on Monday at 9 am" in done, done
+    # An e-mail address is written to, never "called".
+    assert "write to you at priya.shah@example.com" in done and "call you on priya" not in done, done
     reference = done.split("reference ")[1].split(")")[0]
 
     # Not paused after hours: the assistant keeps answering.
@@ -89,4 +91,4 @@ def test_after_hours_handoff_takes_a_callback_request(running_bot, bot_env, pinn
     assert mine, f"{reference} not in the request store"
     assert mine[0]["best_time"] == "Monday after 1pm"
     assert mine[0]["question"] == "which massage suits someone training for a marathon"
-    assert mine[0]["phone"] == "priya.shah@example.com"
+    assert mine[0]["phone"] == "" and mine[0]["email"] == "priya.shah@example.com"

@@ -4,30 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import urllib.request
 import uuid
-from typing import Dict, List
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from tests.conftest import run_cli
+from tests.live.rest_client import say, texts
 
 pytestmark = pytest.mark.e2e
-
-
-def say(base: str, sender: str, message: str) -> List[Dict]:
-    request = urllib.request.Request(
-        f"{base}/webhooks/rest/webhook",
-        data=json.dumps({"sender": sender, "message": message}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return json.loads(response.read())
-
-
-def texts(replies: List[Dict]) -> str:
-    return "\n".join(r.get("text", "") for r in replies)
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,7 @@ from bot.channels.chat_token import mint_chat_token
 from bot.practice.profile import current_profile
 from tests.conftest import MODEL, REPO, require_model
 from tests.net import free_port
-from tests.unit.channels.stand_ins import WidgetClient, connection_outcome
+from tests.stand_ins import WidgetClient, connection_outcome
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
 

@@ -17,7 +17,7 @@ import socketio
 from rasa.core.channels.socketio import SocketIOInput
 
 from bot.channels.webchat import WebChatInput, origin_checker
-from tests.unit.channels.stand_ins import CLIENT_TRANSPORTS, WidgetClient
+from tests.stand_ins import CLIENT_TRANSPORTS, WidgetClient
 
 
 def persistent_webchat(**kwargs: Any) -> WebChatInput:

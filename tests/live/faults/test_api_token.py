@@ -10,7 +10,7 @@ import pytest
 
 from bot.cli.serve import API_TOKEN_ENV, API_TOKEN_FILE_ENV, api_token, rasa_server_command, read_api_token
 from tests.conftest import run_cli
-from tests.e2e.test_rest import say, texts
+from tests.live.rest_client import say, texts
 
 
 def token_env(tmp_path, **extra):

@@ -16,7 +16,7 @@ import pytest
 
 from bot.requests.store import RequestStore
 from tests.conftest import run_cli
-from tests.e2e.test_rest import say, texts
+from tests.live.rest_client import say, texts
 
 pytestmark = pytest.mark.e2e
 

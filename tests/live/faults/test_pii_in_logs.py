@@ -16,8 +16,8 @@ from typing import Dict, List
 import pytest
 
 from bot.requests.store import RequestStore
-from tests.e2e.test_rest import say, texts
 from tests.live.faults.bot_servers import PINNED_NOW
+from tests.live.rest_client import say, texts
 
 pytestmark = pytest.mark.e2e
 

@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from bot.requests.store import RequestStore
-from tests.e2e.test_rest import say, texts
+from tests.live.rest_client import say, texts
 
 pytestmark = pytest.mark.e2e
 

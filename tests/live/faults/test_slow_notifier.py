@@ -14,7 +14,7 @@ from aiosmtpd.controller import Controller
 
 from bot.paths import REPO_ROOT
 from bot.requests.notifier import SMTP_TIMEOUT_SECONDS
-from tests.e2e.test_rest import say, texts
+from tests.live.rest_client import say, texts
 from tests.net import free_port
 
 pytestmark = pytest.mark.e2e

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.channels.ratelimit import RateLimit, SenderRateLimiter
-from tests.unit.channels.stand_ins import FakeClock
+from tests.stand_ins import FakeClock
 
 
 @pytest.fixture

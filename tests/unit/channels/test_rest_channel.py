@@ -17,7 +17,7 @@ from bot.channels.notices import CHAT
 from bot.channels.ratelimit import RateLimit
 from bot.channels.rest import MAX_BODY_BYTES, RestInput
 from bot.channels.screen import MAX_MESSAGE_CHARS
-from tests.unit.channels.stand_ins import DeadActionServerAgent
+from tests.stand_ins import DeadActionServerAgent
 
 WEBHOOK = "/webhooks/rest/webhook"
 

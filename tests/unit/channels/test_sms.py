@@ -17,7 +17,7 @@ from twilio.request_validator import RequestValidator
 from bot.channels.ratelimit import RateLimit, SenderRateLimiter
 from bot.channels.sms import SmsInput, compose_sms_reply
 from bot.channels.sms_text import fit_to_two_segments, sms_segments, to_sms_text
-from tests.unit.channels.stand_ins import DeadActionServerAgent, FakeClock
+from tests.stand_ins import DeadActionServerAgent, FakeClock
 
 TOKEN = "test-auth-token-0123456789abcdef"
 

@@ -16,7 +16,7 @@ from bot.channels.guard import ChannelGuard
 from bot.channels.notices import CHAT
 from bot.channels.ratelimit import RateLimit, SenderRateLimiter
 from bot.channels.webchat import WebChatInput
-from tests.unit.channels.stand_ins import DeadActionServerAgent, FakeClock, WidgetClient, connection_outcome
+from tests.stand_ins import DeadActionServerAgent, FakeClock, WidgetClient, connection_outcome
 
 SECRET = "test-secret-for-signing-widget-tokens"
 QUIET = 0.5  # how long "no reply" is waited for

@@ -1,4 +1,7 @@
-"""Shared fixtures for the channel tests: free ports and Sanic apps served in-process."""
+"""Fixtures for channel tests (unit and live): Sanic apps served in-process and a scripted stand-in Rasa.
+
+Registered for the whole suite by tests/conftest.py (pytest_plugins).
+"""
 
 from __future__ import annotations
 
