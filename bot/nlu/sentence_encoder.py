@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 DIM = 384
@@ -125,6 +126,7 @@ class SentenceEncoder:
         # Encoding is stateless, but numpy temporaries are large: one batch at a time
         # keeps memory flat when Rasa parses concurrent messages on threads.
         self._lock = threading.Lock()
+        self._threadpools = ThreadpoolController()
 
     # ------------------------------------------------------------ public
 
@@ -138,7 +140,10 @@ class SentenceEncoder:
         ids = [encoding.ids for encoding in encodings]
         # Similar lengths together: a batch pads only to its own longest text.
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
-        with self._lock:
+        # One BLAS thread: a message is a few dozen rows, too small to split, and
+        # with two cores shared by Rasa and the action server, BLAS threads waiting
+        # on each other cost 2-5x in wall time (measured on this machine under load).
+        with self._lock, self._threadpools.limit(limits=1, user_api="blas"):
             for start in range(0, len(order), batch_size):
                 chosen = order[start:start + batch_size]
                 out[chosen] = self._encode_ids([ids[i] for i in chosen])
@@ -177,8 +182,10 @@ class SentenceEncoder:
     def _layer(self, hidden: np.ndarray, layer: _Layer, attention_bias: np.ndarray) -> np.ndarray:
         batch, length, width = hidden.shape
         head_width = width // self.heads
+        # Token rows flattened: each dense layer is then one BLAS call.
+        rows = hidden.reshape(batch * length, width)
 
-        qkv = hidden @ layer.qkv_w + layer.qkv_b
+        qkv = rows @ layer.qkv_w + layer.qkv_b
         # (3, batch, heads, length, head_width)
         qkv = qkv.reshape(batch, length, 3, self.heads, head_width).transpose(2, 0, 3, 1, 4)
         query, key, value = qkv[0], qkv[1], qkv[2]
@@ -187,12 +194,13 @@ class SentenceEncoder:
         scores -= scores.max(axis=-1, keepdims=True)
         weights = np.exp(scores)
         weights /= weights.sum(axis=-1, keepdims=True)
-        context = (weights @ value).transpose(0, 2, 1, 3).reshape(batch, length, width)
+        context = (weights @ value).transpose(0, 2, 1, 3).reshape(batch * length, width)
 
         attended = context @ layer.attention_out_w + layer.attention_out_b
-        hidden = _layer_norm(attended + hidden, *layer.attention_norm, self.eps)
-        inner = _gelu(hidden @ layer.up_w + layer.up_b)
-        return _layer_norm(inner @ layer.down_w + layer.down_b + hidden, *layer.output_norm, self.eps)
+        rows = _layer_norm(attended + rows, *layer.attention_norm, self.eps)
+        inner = _gelu(rows @ layer.up_w + layer.up_b)
+        rows = _layer_norm(inner @ layer.down_w + layer.down_b + rows, *layer.output_norm, self.eps)
+        return rows.reshape(batch, length, width)
 
 
 _shared: Optional[SentenceEncoder] = None
