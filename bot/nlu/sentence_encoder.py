@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
 import numpy as np
+from scipy.special import erf
 from threadpoolctl import ThreadpoolController
 
 MODEL_NAME = "all-MiniLM-L6-v2"
@@ -51,8 +52,6 @@ def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float)
 
 def _gelu(x: np.ndarray) -> np.ndarray:
     # BERT's GELU is the exact one (with erf), not the tanh approximation.
-    from scipy.special import erf
-
     return 0.5 * x * (1.0 + erf(x / np.float32(np.sqrt(2.0))))
 
 
