@@ -125,7 +125,13 @@ class SentenceEncoder:
         # Encoding is stateless, but numpy temporaries are large: one batch at a time
         # keeps memory flat when Rasa parses concurrent messages on threads.
         self._lock = threading.Lock()
-        self._threadpools = ThreadpoolController()
+        # One BLAS thread for the whole process, from here on. A message is a few
+        # dozen rows, too small to split; on two cores shared by Rasa and the
+        # action server, idle BLAS threads spinning after each small product (here
+        # and in the classifier after us) doubled the CPU of a parse at p95, and
+        # limiting only our own calls still left them spinning elsewhere. Rasa's
+        # TensorFlow and spaCy keep their own thread pools; this touches numpy's.
+        ThreadpoolController().limit(limits=1, user_api="blas")
 
     # ------------------------------------------------------------ public
 
@@ -139,10 +145,7 @@ class SentenceEncoder:
         ids = [encoding.ids for encoding in encodings]
         # Similar lengths together: a batch pads only to its own longest text.
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
-        # One BLAS thread: a message is a few dozen rows, too small to split, and
-        # with two cores shared by Rasa and the action server, BLAS threads waiting
-        # on each other cost 2-5x in wall time (measured on this machine under load).
-        with self._lock, self._threadpools.limit(limits=1, user_api="blas"):
+        with self._lock:
             for start in range(0, len(order), batch_size):
                 chosen = order[start:start + batch_size]
                 out[chosen] = self._encode_ids([ids[i] for i in chosen])
