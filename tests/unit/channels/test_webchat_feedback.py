@@ -14,7 +14,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.channels.webchat import WebChatInput
 from bot.conversations.feedback import DOWN, UP, FeedbackStore
-from tests.unit.channels.stand_ins import WidgetClient
+from tests.stand_ins import WidgetClient
 
 ANSWER = "You're draped with a sheet the whole time."
 
