@@ -37,7 +37,7 @@ $(DEPS_OK): requirements.lock
 	@[ -x $(PY) ] || { echo "Creating $(VENV) with $(PYTHON310)"; "$(PYTHON310)" -m venv $(VENV); }
 	$(PY) -m pip install --quiet --upgrade pip==24.0 setuptools==70.3.0 wheel==0.45.1 2> >(grep -v 'is ignored' >&2)
 	$(PY) -m pip install --quiet --no-deps -r requirements.lock 2> >(grep -v 'is ignored' >&2)
-	$(PY) -m pip check
+	$(PY) -m tools.deps_check
 	$(PY) -m bot.nlu.spacy_model
 	@touch $@
 

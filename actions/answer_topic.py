@@ -13,6 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.english_only import english_only_reply
+from actions.own_question import own_question_reply
 from actions.practice_answer import practice_answer
 from actions.replies import send
 from bot import topics
@@ -35,6 +36,8 @@ class ActionAnswerTopic(Action):
                 reply = english_only_reply()
             # Mid-form, the form's own question follows: no extra buttons.
             send(dispatcher, tracker, dataclasses.replace(reply, buttons=(), sms_buttons=()))
+        elif topic == "own_question" and (own := own_question_reply(tracker.latest_message.get("text") or "")):
+            send(dispatcher, tracker, dataclasses.replace(own, buttons=(), sms_buttons=()))
         elif topic == "inappropriate_request":
             dispatcher.utter_message(response="utter_inappropriate")
         elif registered and registered.response:

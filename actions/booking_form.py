@@ -23,13 +23,16 @@ from rasa_sdk.types import DomainDict
 
 from actions.client_details import CANCELLED, ClientDetailsValidation, cleared, split_contact, store_request
 from actions.default_fallback import person_offered
+from actions.red_flag import clearance_reason
 from actions.replies import Reply, is_sms, send
 from actions.slot_answers import CHANGE, Context, Reading, Said, is_no_note, read_yes_no
+from bot.channels.sms_text import fits_two_segments, to_sms_text
 from bot.dates import requested_time
 from bot.nlu.unclear_text import is_unclear
 from bot.practice import clock, wording
 from bot.practice.profile import PracticeProfile, current_profile
 from bot.practice.service_choice import find_service
+from bot.requests.booking_link import prefilled_link
 from bot.requests.models import BookingRequest
 from bot.requests.notifier import notify_staff
 
@@ -246,15 +249,11 @@ class ValidateBookingForm(ClientDetailsValidation):
             return self.accept({"requested_time": None, "requested_day": DayHint(week_of=parsed.week_of).text()})
         # A suggestion's button sends its own description, which parses back to that time.
         options = [(text, text) for text in (wording.describe_slot(profile, s, now) for s in parsed.suggestions[:3])]
-        reason = {
-            requested_time.PAST: "That time has already passed.",
-            requested_time.CLOSED: "We're closed then.",
-            requested_time.TOO_SOON: (
-                f"That's a little too soon for us to prepare (we need {profile.min_notice_hours} hours' notice)."
-            ),
-            requested_time.TOO_FAR: f"We only take requests up to {profile.max_days_ahead} days ahead.",
-        }.get(parsed.problem or "", "Sorry, I couldn't work out a day and time from that.")
-        offer = " The nearest open times are below." if options else ""
+        reason = wording.time_problem_text(profile, parsed.problem)
+        if parsed.problem == requested_time.BUSY and options:
+            offer = " These times are free."
+        else:
+            offer = " The nearest open times are below." if options else ""
         refused = self.refuse(
             tracker,
             "requested_time",
@@ -380,8 +379,11 @@ class ActionAskRequestedTime(Action):
             if hint.part_of_day:  # "Saturday morning (5 December)"
                 weekday, _, date = day.partition(" ")
                 day = f"{weekday} {hint.part_of_day} ({date})"
-            web = f"What time on {day} would suit you?" + (" The first open times are below." if options else "")
-            sms = f"What time on {day}?"
+            # Only a calendar we could read lets us call the times free.
+            free = wording.free_times_text(parsed.suggestions) if parsed.calendar_checked else ""
+            listed = " The first open times are below." if options else ""
+            web = f"What time on {day} would suit you? {free or listed.strip()}".strip()
+            sms = f"What time on {day}? {free}".strip()
         else:
             today = now.astimezone(profile.timezone).date()
             week = _week_words(hint.week_of, today)
@@ -488,6 +490,12 @@ class ActionFinishBooking(Action):
                     ("Service", request.service_key or ""),
                     ("Glutes", "yes" if request.include_glutes else "no"),
                     ("Prenatal", "YES" if request.prenatal_flag else "no"),
+                    (
+                        "Clearance",
+                        f"NEEDS THERAPIST CLEARANCE: mentioned {request.clearance_reason}"
+                        if request.needs_clearance
+                        else "",
+                    ),
                     ("Note", request.note),
                     ("Channel", request.channel),
                 )
@@ -496,15 +504,34 @@ class ActionFinishBooking(Action):
         )
         prenatal = " We'll match you with a therapist trained in prenatal massage." if request.prenatal_flag else ""
         urgent = "" if result.stored else f" If it's urgent, please call us on {profile.phone}."
+        web = (
+            f"Thank you, {request.name}! Your request is in (reference {result.reference}). "
+            f"We'll confirm {when_text} with you soon.{prenatal}{urgent}"
+        )
+        sms = (
+            f"Thanks {request.name}! Request received, ref {result.reference}. We'll confirm {when_text} "
+            f"soon.{prenatal}{urgent}"
+        )
+        if request.needs_clearance:
+            # Honest about the wait, and no one-tap link that would skip the therapist's check.
+            web += (
+                f" Because you mentioned {request.clearance_reason}, a therapist will check with you that massage "
+                "is safe before your time is confirmed, and may ask for your doctor's OK first."
+            )
+            sms += f" As you mentioned {request.clearance_reason}, a therapist will check it's safe first."
+        elif profile.booking_link_template:
+            link = prefilled_link(profile, request)
+            web += f" To lock it in now, confirm it yourself online (your details are filled in): {link}"
+            with_link = f"{sms} Or confirm it yourself: {link}"
+            sms = with_link if fits_two_segments(to_sms_text(with_link)) else sms
+        else:
+            web += f" You can also book online at {profile.booking_url}"
         send(
             dispatcher,
             tracker,
             Reply(
-                f"Thank you, {request.name}! Your request is in (reference {result.reference}). "
-                f"We'll confirm {when_text} with you soon.{prenatal}{urgent} You can also book online at "
-                f"{profile.booking_url}",
-                f"Thanks {request.name}! Request received, ref {result.reference}. We'll confirm {when_text} "
-                f"soon.{prenatal}{urgent}",
+                web,
+                sms,
                 buttons=(("Ask something else", "/what_can_you_do"),),
                 sms_buttons=(),
             ),
@@ -516,6 +543,7 @@ class ActionFinishBooking(Action):
         phone, email = split_contact(tracker.get_slot("contact"))
         start = tracker.get_slot("requested_time")
         note = tracker.get_slot("booking_note") or ""
+        health = clearance_reason(tracker)
         return BookingRequest(
             name=tracker.get_slot("client_name") or "",
             phone=phone,
@@ -526,6 +554,8 @@ class ActionFinishBooking(Action):
             include_glutes=tracker.get_slot("include_glutes"),
             note="" if note == "none" else note,
             prenatal_flag=pregnancy_mentioned(tracker),
+            needs_clearance=health is not None,
+            clearance_reason=health or "",
             channel=tracker.get_latest_input_channel() or "",
             sender_id=tracker.sender_id,
         )

@@ -34,6 +34,8 @@ from bot.requests.store import RequestNotSaved, shared_store
 logger = logging.getLogger(__name__)
 
 MAX_INVALID_ANSWERS = 3
+# Intents whose cancel rules (data/rules/booking.yml, handoff.yml, existing_bookings.yml) end a form.
+RULE_CANCEL_INTENTS = frozenset({"stop", "cancel_booking"})
 
 
 def intent_of(tracker: Tracker) -> str:
@@ -144,10 +146,14 @@ class ClientDetailsValidation(FormValidationAction, ABC):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         reading = self.reading(tracker)
-        if reading and reading.outcome is Outcome.CANCEL and Said.from_parse(tracker.latest_message).intent != "stop":
+        if (
+            reading
+            and reading.outcome is Outcome.CANCEL
+            and Said.from_parse(tracker.latest_message).intent not in (RULE_CANCEL_INTENTS)
+        ):
             # Cancel words the classifier took for something else ("cancel, sorry, I changed my mind" looked
             # like the cancellation policy): the form ends here and its finishing action says it is cancelled.
-            # (Classified as stop, the form steps aside and the cancel rule does the same.)
+            # (Classified as stop or cancel_booking, the form steps aside and a cancel rule does the same.)
             return [SlotSet("cancelled", True), SlotSet("requested_slot", None)]
         events = await super().run(dispatcher, tracker, domain)
         if not events and self.goes_on(tracker):

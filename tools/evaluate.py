@@ -18,7 +18,11 @@ On the same data in one run:
 
 Writes reports/eval.md (git-ignored: it quotes the development questions) and
 confusion-matrix PNGs, and ends with one line for scripts:
-`eval: dev_acc=... dev_redflags=k/n dev_boundary_fp=... heldout_acc=...`.
+`eval: dev_acc=... dev_redflags=k/n dev_boundary_fp=... heldout_acc=... reviewed=k/n`.
+
+Messages staff labelled in the console's review queue (data/nlu/reviewed.yml) are
+scored too: how many of them the current model gets right (before the next
+training, how many it already got; after it, how many it learned).
 
 The Rasa trainings run in worker processes (`--jobs` at a time): one DIET
 training keeps about one core busy, so two at once use both; the main
@@ -48,6 +52,7 @@ from typing import Counter, Dict, FrozenSet, Iterable, List, Optional, Sequence,
 
 import yaml
 
+from bot.console.review import reviewed_examples, reviewed_nlu_path
 from bot.nlu.red_flag_patterns import RED_FLAG_INTENT
 from bot.paths import REPO_ROOT
 from tools import machine
@@ -69,6 +74,7 @@ SAFE_INTENTS = {RED_FLAG_INTENT, "talk_to_therapist"}
 DEV_FILE = REPO.parent / "shared" / "real_questions_dev.tsv"
 DEV_ENV = "REAL_QUESTIONS_DEV"  # another path to it (a worktree whose ../shared is elsewhere)
 DEV = "real questions (dev)"  # its key among each model's predictions
+REVIEWED = "reviewed by staff"  # data/nlu/reviewed.yml, from the console's review queue
 # Issue 12's targets: real questions, warning signs, wrong boundary and safety replies.
 DEV_TARGET = 0.90
 DEV_RED_FLAG_FP_TARGET = 0.01  # share of the rows that are not strict red flags
@@ -561,6 +567,12 @@ class Results:
     dev_rows: Optional[List[DevRow]] = None  # None: the development set was not there
     dev_path: Path = DEV_FILE
     known: FrozenSet[str] = frozenset()  # topic keys our model's domain has today
+    reviewed: List[Example] = field(default_factory=list)  # (topic, text) labelled by staff
+
+    def reviewed_hits(self, model: str = OURS) -> Tuple[int, int]:
+        """How many staff-reviewed messages the model gets right, of how many."""
+        predicted = self.predictions.get(model, {}).get(REVIEWED, [])
+        return sum(p == topic_key(t) for (t, _), p in zip(self.reviewed, predicted)), len(self.reviewed)
 
     def dev_score(self, model: str) -> DevScore:
         return score_dev(self.dev_rows or [], self.predictions[model][DEV], self.known)
@@ -626,6 +638,10 @@ def evaluate(folds: int, jobs: int, baseline_epochs: int, workdir: Path, clock: 
     else:
         texts[DEV] = [row.text for row in dev_rows]
         clock.note(f"development set: {len(dev_rows)} real questions from {dev_path}")
+    reviewed = reviewed_examples()
+    if reviewed:
+        texts[REVIEWED] = [text for _, text in reviewed]
+        clock.note(f"{len(reviewed)} messages reviewed by staff in {machine.shown(reviewed_nlu_path())}")
     training = load_examples(TRAINING_DATA)
     clock.note(
         f"{len(training)} training examples in {machine.shown(TRAINING_DATA)}; test sets: "
@@ -701,6 +717,7 @@ def evaluate(folds: int, jobs: int, baseline_epochs: int, workdir: Path, clock: 
         dev_rows,
         dev_path,
         finished[OURS].topics,
+        reviewed,
     )
 
 
@@ -842,6 +859,30 @@ def _dev_section(results: Results) -> List[str]:
     misses = sorted((row.topic, row.id) for row, hit in zip(ours.rows, ours.hits) if not hit)
     lines += listing(f"Every question ours got wrong ({len(misses)}), by topic", [i for _, i in misses], "None.")
     return lines
+
+
+def _reviewed_section(results: Results) -> List[str]:
+    lines = ["## Messages staff reviewed", ""]
+    if not results.reviewed:
+        return lines + [
+            f"No `{machine.shown(reviewed_nlu_path())}` yet: label messages in the staff console's review "
+            "queue and export them."
+        ]
+    lines += [
+        f"Client messages staff labelled in the console (`{machine.shown(reviewed_nlu_path())}`, also training "
+        "data): how many each model gets right. Before the next `make train` this is what the model already "
+        "knew; after it, what it learned.",
+        "",
+        "| model | right |",
+        "|---|---|",
+    ]
+    lines += [f"| {SHORT[m]} | {_ratio(results.reviewed_hits(m))} |" for m in MODELS]
+    misses = [
+        f"- {topic_key(label)} -> {predicted}: {text}"
+        for (label, text), predicted in zip(results.reviewed, results.predictions[OURS].get(REVIEWED, []))
+        if predicted != topic_key(label)
+    ]
+    return lines + ["", f"Ours got wrong ({len(misses)}):", ""] + (misses or ["None."])
 
 
 def _summary_section(results: Results, scores: Dict[str, TopicScores]) -> List[str]:
@@ -1046,6 +1087,7 @@ def write_report(results: Results, clock: Clock, facts: Dict[str, str], load_at_
     lines += _model_legend(results, facts.get("rasa", "?"))
     for section in (
         _dev_section(results),
+        _reviewed_section(results),
         _summary_section(results, scores),
         _per_topic_section(results, scores, cv_scores),
         _red_flag_section(results),
@@ -1080,7 +1122,8 @@ def summary_line(results: Results) -> str:
         "rasa_default_acc": f"{results.heldout_accuracy(RASA_DEFAULT):.3f}",
         "tfidf_acc": f"{results.heldout_accuracy(TFIDF):.3f}",
     }
-    return "eval: " + " ".join(f"{k}={v}" for k, v in {**dev, **heldout, **baselines}.items())
+    reviewed = {"reviewed": "{}/{}".format(*results.reviewed_hits()) if results.reviewed else "n/a"}
+    return "eval: " + " ".join(f"{k}={v}" for k, v in {**dev, **heldout, **baselines, **reviewed}.items())
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

@@ -5,7 +5,11 @@
 - rate limit each sender (bot.channels.ratelimit);
 - never leave a client in silence: when the bot said nothing, explain why
   (bot.channels.outage), with the practice's phone number from the profile;
-- read request bodies with a size cap, so an oversized body is refused early.
+- read request bodies with a size cap, so an oversized body is refused early;
+- hold a message for staff when they have the conversation (the assistant is
+  switched off for the channel in the staff console, or the conversation is
+  human-only): it is recorded in the conversation and the inbox, and the client
+  hears that the team will reply (bot.conversations.controls).
 
 A channel makes one ChannelGuard and asks it; the wording lives in bot.channels.notices.
 """
@@ -14,7 +18,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Callable, Mapping, Optional, Tuple
+import time
+from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 
 from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
@@ -23,6 +28,7 @@ from bot.channels import notices
 from bot.channels.outage import ActionServerProbe, explain_silence
 from bot.channels.ratelimit import Decision, RateLimit, SenderRateLimiter
 from bot.channels.screen import ScreenedMessage, screen_message
+from bot.conversations.controls import HUMAN_ONLY, Controls, shared_controls
 from bot.practice.profile import current_profile
 
 logger = logging.getLogger(__name__)
@@ -62,8 +68,28 @@ async def read_limited_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+# A text costs the client: in a human-only SMS conversation "the team will reply"
+# is sent at most this often. Chat clients get it every time (a widget waits for a reply).
+SMS_HOLD_NOTICE_EVERY_SECONDS = 600
+
+
+async def record_held_message(agent: Any, sender: str, text: str, channel: str, reason: str) -> None:
+    """Put a held message into the conversation's tracker, without NLU or a prediction,
+    so the transcript shows it; action_listen closes the turn as Rasa's own would."""
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+
+    processor = getattr(agent, "processor", None)
+    if processor is None:
+        return
+    async with agent.lock_store.lock(sender):
+        tracker = await processor.fetch_tracker_and_update_session(sender)
+        tracker.update(UserUttered(text, input_channel=channel, metadata={"held_for_staff": reason}))
+        tracker.update(ActionExecuted("action_listen"))
+        await agent.tracker_store.save(tracker)
+
+
 class ChannelGuard:
-    """Screening, rate limiting and "never silent" for one public channel."""
+    """Screening, rate limiting, holding for staff and "never silent" for one public channel."""
 
     def __init__(
         self,
@@ -71,10 +97,13 @@ class ChannelGuard:
         rate_limit: Optional[RateLimit] = None,
         profile_loader: Optional[Callable[[], Any]] = None,
         probe: Optional[ActionServerProbe] = None,
+        controls: Optional[Controls] = None,
     ) -> None:
         self.style = style  # notices.CHAT or notices.SMS
         self.limiter = SenderRateLimiter(rate_limit or RateLimit())
         self.probe = probe or ActionServerProbe()
+        self._controls = controls  # None: the shared one for BOT_DATABASE_URL, looked up per use
+        self._last_hold_notice: Dict[str, float] = {}
         # Read on every use, so an edited profile shows up without a restart.
         self._profile_loader = profile_loader or current_profile
 
@@ -98,6 +127,37 @@ class ChannelGuard:
 
     def slow_down(self) -> str:
         return notices.slow_down(self.style)
+
+    # -- staff instead of the bot ------------------------------------------------------
+    async def hold_for_staff(self, agent: Any, channel: str, sender: str, text: str) -> Optional[str]:
+        """None: the assistant answers. Otherwise staff have this conversation: the message
+        is recorded (transcript and inbox) and the returned notice is what to send the
+        client ("" for nothing)."""
+        controls = self._controls or shared_controls()
+        try:
+            reason = await asyncio.to_thread(controls.hold_reason, channel, sender)
+        except Exception:  # the switches are a staff convenience; answering comes first
+            logger.exception("could not read the assistant switches")
+            return None
+        if reason is None:
+            return None
+        try:
+            await record_held_message(agent, sender, text, channel, reason)
+        except Exception:
+            logger.exception("could not add a held message to its conversation")
+        try:
+            await asyncio.to_thread(controls.hold, sender, channel, text, reason)
+        except Exception:
+            logger.exception("could not put a held message in the staff inbox")
+        if self.style == notices.SMS and reason == HUMAN_ONLY:
+            now = time.monotonic()
+            if now - self._last_hold_notice.get(sender, -1e9) < SMS_HOLD_NOTICE_EVERY_SECONDS:
+                return ""
+            self._last_hold_notice[sender] = now
+            if len(self._last_hold_notice) > 10000:  # bounded: forget the oldest half
+                for old in sorted(self._last_hold_notice, key=self._last_hold_notice.get)[:5000]:
+                    self._last_hold_notice.pop(old, None)
+        return notices.team_will_reply(self.style)
 
     # -- after the bot ------------------------------------------------------------------
     def _contact(self) -> Tuple[str, str]:

@@ -64,6 +64,13 @@ def with_staff(style: str) -> str:
     return "A therapist has your details and will be in touch shortly. I've stepped back so they can take over."
 
 
+def team_will_reply(style: str) -> str:
+    """Staff have this conversation: the assistant is switched off, or it is human-only."""
+    if style == SMS:
+        return "Thanks for your message. Someone from our team will text you back soon."
+    return "Thanks for your message. Someone from our team will reply here soon."
+
+
 def unavailable(part: str, style: str, phone: Optional[str], emergency_number: Optional[str] = None) -> str:
     """The action server is down, so `part` of the assistant can't answer."""
     where = "by text" if style == SMS else "here"

@@ -48,6 +48,12 @@ BOOKING_ACTIONS = frozenset(
         "action_ask_booking_confirmed",
         "action_finish_booking",
         "action_cancel_request",
+        # a booking already made: status, cancel, move, late
+        "action_find_booking",
+        "existing_booking_form",
+        "validate_existing_booking_form",
+        "action_ask_change_confirmed",
+        "action_existing_booking",
     }
 )
 THERAPIST_ACTIONS = frozenset(
@@ -60,6 +66,7 @@ PRACTICE_INFO_ACTIONS = frozenset(
         "action_answer_topic",
         "action_default_ask_affirmation",
         "action_english_only",
+        "action_own_question",
     }
 )
 

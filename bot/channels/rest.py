@@ -137,6 +137,10 @@ class RestInput(InputChannel):
             return collector.messages
         if screened.was_cut:
             await collector.send_text_message(sender, guard.cut_notice())
+        held = await guard.hold_for_staff(agent, self.name(), sender, screened.text)
+        if held is not None:  # staff have this conversation
+            await collector.send_text_message(sender, held)
+            return collector.messages
         notes = len(collector.messages)
         try:
             await on_new_message(

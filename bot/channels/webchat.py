@@ -37,6 +37,11 @@ when the action server is down), the session hears why (bot.channels.outage). Wi
 session persistence, a socket may only speak for the session it asked for.
 Socket.io messages are capped at 64 KB (python-engineio's default is 1 MB).
 
+Client feedback: the widget sends {"session_id", "text", "vote": "up"|"down"} as a
+`feedback` event for one of the assistant's answers; it is stored with the topic
+of the message that answer replied to (bot.conversations.feedback), only for the
+socket's own session and only for an answer that conversation really has.
+
 It also makes joining the session's room work whether python-socketio's enter_room
 is a plain function (5.9, what we pin) or a coroutine (5.10 and later), so bot
 replies keep reaching a persisted session if the pin ever moves. Use it instead of
@@ -45,6 +50,7 @@ the stock `socketio:` entry, not next to it: both would claim /socket.io.
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import json
 import logging
@@ -59,12 +65,16 @@ from sanic import Blueprint
 from bot.channels.chat_token import JWT_SECRET_ENV_VAR, chat_token_is_valid
 from bot.channels.guard import ChannelGuard
 from bot.channels.notices import CHAT
+from bot.channels.ratelimit import RateLimit, SenderRateLimiter
+from bot.conversations.feedback import DOWN, UP, answered_topic, shared_feedback
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_ALLOWED_ORIGINS = ("http://127.0.0.1:*", "http://localhost:*")
 MAX_SOCKET_MESSAGE_BYTES = 64 * 1024
 MAX_SESSION_ID_CHARS = 128
+MAX_FEEDBACK_TEXT_CHARS = 5000
+VOTES = {"up": UP, "down": DOWN}
 
 
 def origin_checker(allowed: Union[str, List[str], None]) -> Union[str, Callable[[str], bool]]:
@@ -151,6 +161,8 @@ class WebChatInput(SocketIOInput):
         self.guard = guard or ChannelGuard(CHAT)
         self._session_of_socket: Dict[str, str] = {}
         self._app: Any = None  # the Sanic app, for its agent (set when the server starts)
+        self._vote_limiter = SenderRateLimiter(RateLimit(burst=20, refill_seconds=3))
+        self.feedback_store: Any = None  # None: the shared store for BOT_DATABASE_URL
 
     def token_is_valid(self, auth: Any) -> bool:
         """Is `auth` ({"token": JWT}) signed with our key, with an unexpired "exp"?"""
@@ -204,6 +216,29 @@ class WebChatInput(SocketIOInput):
             await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
             logger.debug(f"Socket {sid} joined session {session_id}.")
 
+        @sio.on("feedback", namespace=self.namespace)
+        async def feedback(sid: Text, data: Any = None) -> None:
+            data = data if isinstance(data, dict) else {}
+            sender = self._session_of_socket.get(sid) if self.session_persistence else sid
+            text, vote = data.get("text"), VOTES.get(data.get("vote"))
+            if not sender or (self.session_persistence and data.get("session_id") != sender):
+                return  # only for the socket's own conversation
+            if vote is None or not isinstance(text, str) or not 0 < len(text) <= MAX_FEEDBACK_TEXT_CHARS:
+                return
+            if not self._vote_limiter.check(sender).allowed:
+                return
+            agent = self._agent()
+            try:
+                tracker = await agent.tracker_store.retrieve(sender)
+                found = answered_topic([event.as_dict() for event in tracker.events], text) if tracker else None
+                if found is None:
+                    return  # not an answer this conversation was given
+                answer_at, topic = found
+                store = self.feedback_store or shared_feedback()
+                await asyncio.to_thread(store.record, sender, answer_at, topic, text, vote, self.name())
+            except Exception:
+                logger.exception("web chat: could not store a client's feedback")
+
         @sio.on(self.user_message_evt, namespace=self.namespace)
         async def handle_message(sid: Text, data: Any = None) -> None:
             if not isinstance(data, dict):
@@ -231,6 +266,11 @@ class WebChatInput(SocketIOInput):
                 return
             if screened.was_cut:
                 await output.send_text_message(sender, guard.cut_notice())
+            held = await guard.hold_for_staff(self._agent(), self.name(), sender, screened.text)
+            if held is not None:  # staff have this conversation
+                if held:
+                    await output.send_text_message(sender, held)
+                return
             sent_before = output.sent
             message = UserMessage(
                 screened.text,

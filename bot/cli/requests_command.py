@@ -1,10 +1,12 @@
-"""Staff command line for booking and callback requests.
+"""Staff command line for booking, callback and change requests.
 
     python -m bot requests                 pending requests, as a table
     python -m bot requests --all           every request, handled ones too
     python -m bot requests --json          the same as a JSON array
     python -m bot requests show RB-7K3Q9   one request in full (note, transcript)
     python -m bot requests handle RB-7K3Q9 mark one handled
+    python -m bot requests called-back RC-4MX8P    record that you called the client back
+    python -m bot requests note RB-7K3Q9 "text"    set the staff note (the console shows it too)
 
 Times are shown in the practice's time zone. Requests that waited in the spool
 while the database was down are moved into it first.
@@ -18,7 +20,7 @@ import json
 import sys
 from typing import Any, Dict, List, Optional, Sequence, TextIO
 
-from bot.requests.models import BookingRequest, ClientRequest, normalize_reference, request_to_json
+from bot.requests.models import BookingRequest, ChangeRequest, ClientRequest, normalize_reference, request_to_json
 from bot.requests.store import RequestStore, StoreUnavailable
 
 EXIT_OK = 0
@@ -49,12 +51,17 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--all", action="store_true", help="include handled requests")
     parser.add_argument("--json", action="store_true", help="print a JSON array instead of a table")
-    parser.add_argument("--kind", choices=("booking", "callback"), help="only this kind of request")
-    commands = parser.add_subparsers(dest="command", metavar="{handle,show}")
+    parser.add_argument("--kind", choices=("booking", "callback", "change"), help="only this kind of request")
+    commands = parser.add_subparsers(dest="command", metavar="{handle,show,called-back,note}")
     handle = commands.add_parser("handle", help="mark a request handled")
     handle.add_argument("reference", help="e.g. RB-7K3Q9")
     show = commands.add_parser("show", help="print one request in full")
     show.add_argument("reference", help="e.g. RC-4MX8P")
+    called = commands.add_parser("called-back", help="record that staff called the client back")
+    called.add_argument("reference", help="e.g. RC-4MX8P")
+    note = commands.add_parser("note", help="set the staff note (an empty text clears it)")
+    note.add_argument("reference", help="e.g. RB-7K3Q9")
+    note.add_argument("text", help="the note, in quotes")
     return parser
 
 
@@ -75,7 +82,7 @@ def _contact(request: ClientRequest) -> str:
 
 
 def _when(request: ClientRequest, tz: dt.tzinfo) -> str:
-    if isinstance(request, BookingRequest):
+    if isinstance(request, (BookingRequest, ChangeRequest)):
         if request.requested_start:
             return _local(request.requested_start, tz, "%a %Y-%m-%d %H:%M")
         return request.requested_text
@@ -83,8 +90,13 @@ def _when(request: ClientRequest, tz: dt.tzinfo) -> str:
 
 
 def _note(request: ClientRequest) -> str:
+    if isinstance(request, ChangeRequest):
+        # "move RB-7K3Q9: can we do Friday instead": what to do, to which booking, in their words.
+        return f"{request.change_kind} {request.about_reference}" + (f": {request.note}" if request.note else "")
     if isinstance(request, BookingRequest):
         parts = []
+        if request.needs_clearance:
+            parts.append("NEEDS CLEARANCE")  # the reason is in `show`
         if request.service_key:
             parts.append(request.service_key)
         if request.include_glutes is not None:
@@ -131,7 +143,7 @@ def render_table(requests: Sequence[ClientRequest], tz: dt.tzinfo) -> str:
 def request_as_json(request: ClientRequest, tz: dt.tzinfo) -> Dict[str, Any]:
     """All fields; datetimes as ISO 8601 with the practice's UTC offset."""
     data = request_to_json(request)
-    for key in ("created_at", "handled_at", "requested_start"):
+    for key in ("created_at", "handled_at", "requested_start", "called_back_at"):
         value = getattr(request, key, None)
         if key in data:
             data[key] = value.astimezone(tz).isoformat() if value else None
@@ -200,6 +212,36 @@ def _handle(store: RequestStore, reference: str, tz: dt.tzinfo, out: TextIO) -> 
     return EXIT_OK
 
 
+def _called_back(store: RequestStore, reference: str, tz: dt.tzinfo, out: TextIO) -> int:
+    reference = normalize_reference(reference)
+    request = store.get(reference)
+    if request is None:
+        print(f"No request with reference {reference}.", file=sys.stderr)
+        return EXIT_UNKNOWN_REFERENCE
+    if request.called_back_at:
+        out.write(
+            f"{reference} ({request.name}) was already marked called back on {_local(request.called_back_at, tz)}.\n"
+        )
+        return EXIT_OK
+    store.mark_called_back(reference)
+    out.write(f"Marked {reference} ({request.name}) as called back.\n")
+    return EXIT_OK
+
+
+def _set_note(store: RequestStore, reference: str, text: str, out: TextIO) -> int:
+    reference = normalize_reference(reference)
+    try:
+        found = store.set_staff_note(reference, text.strip())
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_UNKNOWN_REFERENCE
+    if not found:
+        print(f"No request with reference {reference}.", file=sys.stderr)
+        return EXIT_UNKNOWN_REFERENCE
+    out.write(f"Saved the note on {reference}.\n" if text.strip() else f"Cleared the note on {reference}.\n")
+    return EXIT_OK
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Run the staff command with the arguments after "requests"; returns the exit code."""
     parser = _build_parser()
@@ -222,6 +264,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 return _handle(store, args.reference, tz, out)
             if args.command == "show":
                 return _show(store, args.reference, tz, out)
+            if args.command == "called-back":
+                return _called_back(store, args.reference, tz, out)
+            if args.command == "note":
+                return _set_note(store, args.reference, args.text, out)
             return _list(store, args, tz, out)
         except StoreUnavailable as exc:
             print(f"The request database is unreachable ({exc}).", file=sys.stderr)

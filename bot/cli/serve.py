@@ -4,6 +4,8 @@
 - Rasa on :5005: REST, socket.io and SMS channels; HTTP API bound to 127.0.0.1
   and always token-protected (RASA_API_TOKEN, else a token kept in var/api-token)
 - the demo practice page with the chat widget on :8080
+- the staff console on :8081 (STAFF_PORT), bound to 127.0.0.1 unless STAFF_HOST
+  or BOT_HOST say otherwise; it reads the tracker store named in endpoints.yml
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ HOST = os.environ.get("BOT_HOST", "127.0.0.1")
 RASA_PORT = int(os.environ.get("RASA_PORT", "5005"))
 ACTIONS_PORT = int(os.environ.get("ACTIONS_PORT", "5055"))
 WEB_PORT = int(os.environ.get("WEB_PORT", "8080"))
+STAFF_PORT = int(os.environ.get("STAFF_PORT", "8081"))
+STAFF_HOST = os.environ.get("STAFF_HOST") or HOST
 
 API_TOKEN_ENV = "RASA_API_TOKEN"
 API_TOKEN_FILE_ENV = "RASA_API_TOKEN_FILE"  # where the generated token is kept
@@ -133,6 +137,11 @@ def api_token(env: Optional[Mapping[str, str]] = None) -> str:
     return _create_token_file(path)
 
 
+def kept_secret(path: Path) -> str:
+    """A random secret kept (owner-only) in `path`, made on first use; for the console's sessions."""
+    return _kept_token(path) or _create_token_file(path)
+
+
 def _create_token_file(path: Path) -> str:
     path.parent.mkdir(parents=True, exist_ok=True)
     token = secrets.token_urlsafe(32)
@@ -198,6 +207,10 @@ def web_server_command(port: int = WEB_PORT, rasa_url: Optional[str] = None) -> 
     ]
 
 
+def console_server_command(port: int = STAFF_PORT, host: str = STAFF_HOST) -> List[str]:
+    return [sys.executable, "-m", "bot.console", "--host", host, "--port", str(port)]
+
+
 def wait_for(url: str, timeout: float, process: subprocess.Popen) -> None:
     """Poll until the URL answers; fail early if the process died."""
     deadline = time.monotonic() + timeout
@@ -240,12 +253,16 @@ def serve() -> int:
         web = subprocess.Popen(web_server_command(), cwd=REPO, env=env)
         processes.append(web)
         wait_for(f"http://127.0.0.1:{WEB_PORT}/", 60, web)
+        console = subprocess.Popen(console_server_command(), cwd=REPO, env=env)
+        processes.append(console)
+        wait_for(f"http://127.0.0.1:{STAFF_PORT}/login", 60, console)
         print(
             "\nThe assistant is running:\n"
             f"  chat widget on a demo page:  http://localhost:{WEB_PORT}\n"
             f"  REST:  curl -s -XPOST http://localhost:{RASA_PORT}/webhooks/rest/webhook "
             '-H \'Content-Type: application/json\' -d \'{"sender": "me", "message": "why glutes?"}\'\n'
             f"  SMS webhook (Twilio):  http://localhost:{RASA_PORT}/webhooks/sms/webhook\n"
+            f"  staff console:  http://localhost:{STAFF_PORT}/   (first: {_python()} -m bot staff add YOURNAME)\n"
             f"  staff: {_python()} -m bot requests   (pending bookings and callbacks)\n"
             f"         {_python()} -m bot resume SENDER_ID   (give a conversation back to the assistant)\n"
             f"  Rasa HTTP API: 127.0.0.1 only, token required (?token=...), kept in {_token_source()}\n"

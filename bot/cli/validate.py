@@ -21,7 +21,10 @@ REPO = REPO_ROOT
 USED_BY_FALLBACK = {"utter_ask_rephrase", "utter_default"}
 USED_BY_ACTIONS = {"utter_what_to_change"}  # sent by action_ask_booking_confirmed
 # Intents set by pipeline components rather than learned from examples.
-SET_BY_COMPONENTS = {"other_language"}  # bot.nlu.boundary_detector.BoundaryDetector
+SET_BY_COMPONENTS = {
+    "other_language",  # bot.nlu.boundary_detector.BoundaryDetector
+    "own_question",  # bot.nlu.own_question_detector.OwnQuestionDetector
+}
 
 
 def implicitly_used_responses() -> set:

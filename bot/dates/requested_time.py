@@ -3,8 +3,9 @@
 Our own rules handle the phrasings clients actually use (weekday names, "next
 tuesday 3pm", "tomorrow morning", "the 3rd", bare hours); `dateparser` covers
 the rest ("in 3 days", "in 2 hours"). Every result is a real moment in the
-practice's time zone, checked against the opening hours, the minimum notice
-and how far ahead the practice books. Refusals come with the next open slots.
+practice's time zone, checked against the opening hours, the practice's
+calendar feed when it has one (bot.practice.calendar_feed), the minimum notice
+and how far ahead the practice books. Refusals come with the next free slots.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ import dateparser
 import phonenumbers
 
 from bot.dates.day_mentions import find_day_match, month_named, normalize_text
+from bot.practice import calendar_feed, clock
+from bot.practice.calendar_feed import BusyTimes
 from bot.practice.profile import PracticeProfile
 from bot.practice.schedule import SEARCH_DAYS, UTC, local_datetime, local_now, open_ranges
 from bot.requests.contact import strip_contact_details
@@ -31,6 +34,7 @@ PAST = "past"
 CLOSED = "closed"
 TOO_SOON = "too_soon"
 TOO_FAR = "too_far"
+BUSY = "busy"  # open, but the practice's calendar has it booked
 
 SLOT_STEP_MINUTES = 30
 SUGGESTION_COUNT = 3
@@ -50,9 +54,10 @@ class ParsedTime:
 
     start: the requested local moment; for a date without a time (date_only)
     it is the local midnight starting that date. problem: None when bookable,
-    else one of "unparsed", "past", "closed", "too_soon", "too_far".
-    suggestions: for a refusal, the next open start times; for a bookable date
-    without a time, that day's first open start times (within part_of_day).
+    else one of "unparsed", "past", "closed", "too_soon", "too_far", "busy".
+    suggestions: for a refusal, the next free start times (for "busy", the free
+    ones nearest the time asked for); for a bookable date without a time, that
+    day's first free start times (within part_of_day).
     day_given: the text named a day or date; when False the day was inferred
     ("at 4" means the next 4 pm), so a caller holding an earlier answered day
     may pass it as `on_day` instead.
@@ -67,6 +72,8 @@ class ParsedTime:
     part_of_day: Optional[str] = None
     day_given: bool = False
     week_of: Optional[dt.date] = None
+    # The practice's calendar feed was read, so "free" means free in it (else: opening hours only).
+    calendar_checked: bool = False
 
     @property
     def ok(self) -> bool:
@@ -92,8 +99,27 @@ def session_fits(profile: PracticeProfile, start: dt.datetime, minutes: int) -> 
     return False
 
 
-def _day_slots(profile: PracticeProfile, day: dt.date, minutes: int) -> List[dt.datetime]:
-    """Start times on the half hour on a local date where a session fits."""
+def practice_calendar(profile: PracticeProfile) -> Optional[BusyTimes]:
+    """The practice's busy times, or None: no calendar feed, or one that can't be used right now."""
+    return calendar_feed.busy_times(profile, clock.now())
+
+
+def session_free(profile: PracticeProfile, start: dt.datetime, minutes: int, busy: Optional[BusyTimes] = None) -> bool:
+    """Inside the opening hours, and nothing booked in the calendar (when given) for the session and its buffer."""
+    if not session_fits(profile, start, minutes):
+        return False
+    return busy is None or busy.is_free(start, start + dt.timedelta(minutes=minutes))
+
+
+def _day_slots(
+    profile: PracticeProfile, day: dt.date, minutes: int, busy: Optional[BusyTimes] = None, free_only: bool = True
+) -> List[dt.datetime]:
+    """Start times on the half hour on a local date where a session fits and is free.
+
+    `busy` defaults to the practice's calendar; free_only=False ignores the calendar.
+    """
+    if free_only and busy is None:
+        busy = practice_calendar(profile)
     slots: List[dt.datetime] = []
     for opens, closes in open_ranges(profile, day):
         first_minute = opens.hour * 60 + opens.minute
@@ -103,7 +129,7 @@ def _day_slots(profile: PracticeProfile, day: dt.date, minutes: int) -> List[dt.
             start = local_datetime(day, wall, profile.timezone)
             if start.time() != wall:
                 continue  # skipped by a spring-forward change: not a real time
-            if session_fits(profile, start, minutes):
+            if session_free(profile, start, minutes, busy if free_only else None):
                 slots.append(start)
     return slots
 
@@ -111,12 +137,13 @@ def _day_slots(profile: PracticeProfile, day: dt.date, minutes: int) -> List[dt.
 def next_open_slots(
     profile: PracticeProfile, after: dt.datetime, minutes: int, count: int = SUGGESTION_COUNT
 ) -> List[dt.datetime]:
-    """The first `count` open start times at or after `after` (local, on the half hour)."""
+    """The first `count` free start times at or after `after` (local, on the half hour)."""
     local_after = after.astimezone(profile.timezone)
+    busy = practice_calendar(profile)
     found: List[dt.datetime] = []
     for offset in range(SEARCH_DAYS):
         day = local_after.date() + dt.timedelta(days=offset)
-        for slot in _day_slots(profile, day, minutes):
+        for slot in _day_slots(profile, day, minutes, busy):
             if slot >= local_after:
                 found.append(slot)
                 if len(found) == count:
@@ -174,10 +201,14 @@ _RELATIVE_CLOCK = re.compile(r"\b(?:hours?|hrs?|minutes?|mins?)\b")
 _BARE_TIME = re.compile(r"^\s*(\d{1,2})(?:[:.](\d{2}))?\s*[.!]?\s*$")
 # A week without a day: "next week sometime", "later this week".
 _WEEK = re.compile(r"\b(this|next|coming|following)\s+week\b|\bweek after next\b|\bin a week'?s? time\b")
-# No preference: the first open time (in the day or part of the day already named).
-_ANY_TIME = re.compile(
-    r"\b(any ?time|whenever|doesnt matter|does not matter|dont mind|do not mind|no preference|earliest|soonest"
-    r"|first (?:one|available|slot|free|open)|asap|as soon as (?:possible|you can))\b"
+# As soon as possible: the first free time (within the day or part of the day named).
+_SOONEST = re.compile(
+    r"\b(earliest|soonest|first (?:one|available|slot|free|open)|asap|as soon as (?:possible|you can))\b"
+)
+# No preference: the first free time within what was said before ("What time on Saturday?" "any").
+# With a day in the same message ("any time saturday") that day's free times are offered instead.
+_NO_PREFERENCE = re.compile(
+    r"\b(any ?time|whenever|doesnt matter|does not matter|dont mind|do not mind|no preference)\b"
     r"|^\s*(?:any|anything|either|any one|any of them|you (?:choose|pick)|up to you)(?: (?:is|will be) fine)?\W*$"
 )
 
@@ -282,7 +313,8 @@ def mentions_day_or_time(text: str, profile: PracticeProfile, today: dt.date) ->
 
 def means_any_time(text: str) -> bool:
     """'any time', 'whenever', 'the earliest', 'asap': no preference within what was already said."""
-    return bool(_ANY_TIME.search(_prepare(text or "")))
+    clean = _prepare(text or "")
+    return bool(_SOONEST.search(clean) or _NO_PREFERENCE.search(clean))
 
 
 def _hour_24(profile: PracticeProfile, day: dt.date, said: _TimeOfDay, part_of_day: Optional[str], minutes: int) -> int:
@@ -356,11 +388,29 @@ def _refusal(
 ) -> ParsedTime:
     earliest = local_now(profile, now) + dt.timedelta(hours=profile.min_notice_hours)
     after = earliest
-    if problem == CLOSED and start is not None and start > earliest:
+    if problem in (CLOSED, BUSY) and start is not None and start > earliest:
         after = start  # the nearest open times after the one asked for
     last_day = local_now(profile, now).date() + dt.timedelta(days=profile.max_days_ahead)
-    suggestions = [slot for slot in next_open_slots(profile, after, minutes) if slot.date() <= last_day]
-    return ParsedTime(start, date_only, problem, suggestions, part_of_day)
+    if problem == BUSY and not date_only and start is not None:
+        found = _free_near(profile, start, earliest, minutes)
+    else:
+        found = next_open_slots(profile, after, minutes)
+    suggestions = [slot for slot in found if slot.date() <= last_day]
+    return ParsedTime(start, date_only, problem, suggestions, part_of_day, calendar_checked=_checked(profile))
+
+
+def _checked(profile: PracticeProfile) -> bool:
+    return practice_calendar(profile) is not None
+
+
+def _free_near(profile: PracticeProfile, wanted: dt.datetime, earliest: dt.datetime, minutes: int) -> List[dt.datetime]:
+    """Free times for a taken one: that day's nearest to it, then the next free ones after that day."""
+    same_day = [slot for slot in _day_slots(profile, wanted.date(), minutes) if slot >= earliest]
+    nearest = sorted(sorted(same_day, key=lambda slot: abs(slot - wanted))[:SUGGESTION_COUNT])
+    if len(nearest) < SUGGESTION_COUNT:
+        next_day = local_datetime(wanted.date() + dt.timedelta(days=1), dt.time(0), profile.timezone)
+        nearest += next_open_slots(profile, max(next_day, earliest), minutes, SUGGESTION_COUNT - len(nearest))
+    return nearest
 
 
 def _check_exact(
@@ -380,17 +430,19 @@ def _check_exact(
         problem = CLOSED
     elif start < local + dt.timedelta(hours=profile.min_notice_hours):
         problem = TOO_SOON
+    elif not session_free(profile, start, minutes, practice_calendar(profile)):
+        problem = BUSY
     else:
-        return ParsedTime(start, False, None, [], part_of_day)
+        return ParsedTime(start, False, None, [], part_of_day, calendar_checked=_checked(profile))
     return _refusal(profile, problem, start, now, minutes, part_of_day=part_of_day)
 
 
 def _window_slots(
-    profile: PracticeProfile, day: dt.date, minutes: int, part_of_day: Optional[str]
+    profile: PracticeProfile, day: dt.date, minutes: int, part_of_day: Optional[str], free_only: bool = True
 ) -> List[dt.datetime]:
-    """That day's open start times within the part of the day asked for (all day if none)."""
+    """That day's free (or, free_only=False, open) start times within the part of the day asked for."""
     first_hour, end_hour = PARTS_OF_DAY.get(part_of_day or "", (0, 24))
-    return [s for s in _day_slots(profile, day, minutes) if first_hour <= s.hour < end_hour]
+    return [s for s in _day_slots(profile, day, minutes, free_only=free_only) if first_hour <= s.hour < end_hour]
 
 
 def _check_date_only(
@@ -409,14 +461,14 @@ def _check_date_only(
     elif (day - local.date()).days > profile.max_days_ahead:
         problem = TOO_FAR
     elif not slots:
-        problem = CLOSED
+        problem = BUSY if _window_slots(profile, day, minutes, part_of_day, free_only=False) else CLOSED
     elif all(slot < local for slot in slots):
         problem = PAST
     elif all(slot < earliest for slot in slots):
         problem = TOO_SOON
     else:
         bookable = [slot for slot in slots if slot >= earliest][:SUGGESTION_COUNT]
-        return ParsedTime(start, True, None, bookable, part_of_day)
+        return ParsedTime(start, True, None, bookable, part_of_day, calendar_checked=_checked(profile))
     return _refusal(profile, problem, start, now, minutes, True, part_of_day)
 
 
@@ -446,8 +498,9 @@ def parse_requested_time(
     `on_day` is the day when the text names none, `part_of_day_said` the part
     of the day ("morning") when the text names none, and `week_of` the Monday
     of a week already named ("next week sometime"), in which a plain weekday is
-    read. A message that is only a number ("10") is a time; "any time" or "the
-    earliest" takes the first open time within what was said.
+    read. A message that is only a number ("10") is a time; "asap" or "the
+    earliest" takes the first free time within what was said, and so does "any
+    time" in answer to a day already given ("any time saturday" lists Saturday's).
     """
     local = local_now(profile, now)
     today = local.date()
@@ -466,7 +519,9 @@ def parse_requested_time(
     day: Optional[dt.date] = day_match.date if day_match else None
     if day is None and on_day is not None:
         day = on_day
-    if said is None and means_any_time(clean) and (day is not None or week_of is not None or not _WEEK.search(clean)):
+    soonest = bool(_SOONEST.search(clean))
+    no_preference = bool(_NO_PREFERENCE.search(clean)) and day_match is None and not _WEEK.search(clean)
+    if said is None and (soonest or no_preference):
         return _first_open(profile, now, minutes, day, part_of_day, week_of)
     if day is None and said is None:
         month = month_named(clean, today)
@@ -547,7 +602,7 @@ def _week_only(profile: PracticeProfile, now: dt.datetime, minutes: int, monday:
     ]
     if monday > last_day:
         return _refusal(profile, TOO_FAR, None, now, minutes)
-    return ParsedTime(None, False, None, slots, None, False, monday)
+    return ParsedTime(None, False, None, slots, None, False, week_of=monday, calendar_checked=_checked(profile))
 
 
 def _first_open(

@@ -1,7 +1,7 @@
 """Rasa pipeline component: clear red-flag wording wins over the classifier.
 
 The patterns live in bot.nlu.red_flag_patterns (no Rasa dependency); this component runs them
-on every message after DIET and after the FallbackClassifier, so a clear
+on every message after the intent classifier and the FallbackClassifier, so a clear
 warning sign is routed to the safety answer even when the model is unsure or
 predicted another topic with high confidence.
 """

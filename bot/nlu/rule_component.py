@@ -1,7 +1,7 @@
 """What the rule components beside the classifier share.
 
 A rule component decides some intents by plain patterns (safety, language,
-boundaries) and overrides whatever DIET or the FallbackClassifier said. It has
+boundaries) and overrides whatever the classifier or the FallbackClassifier said. It has
 nothing to train, so it is created the same way each time.
 """
 

@@ -1,4 +1,4 @@
-"""Durable storage for booking and callback requests.
+"""Durable storage for booking, callback and change requests.
 
 A client who asks for a booking or a callback is given a reference code, and
 the request must reach the staff even when the database is down. So save()
@@ -8,6 +8,11 @@ place) that flush_spool() later moves into the database.
 
 Works on SQLite and PostgreSQL through SQLAlchemy 1.4 Core. The database URL
 comes from the argument, else BOT_DATABASE_URL, else var/requests.db.
+
+Schema changes: a column added to `requests_table` below and named in
+ADDED_COLUMNS is added to an existing database on first use
+(_add_missing_columns): nullable, no default, so older rows read as "not set".
+Columns are never renamed or dropped.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import os
 import tempfile
 import threading
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
@@ -30,6 +35,7 @@ from bot.paths import VAR_DIR
 from bot.practice import clock
 from bot.requests.models import (
     REQUEST_TYPES,
+    STAFF_NOTE_MAX_CHARS,
     STATUSES,
     ClientRequest,
     SaveResult,
@@ -110,12 +116,60 @@ requests_table = sa.Table(
     sa.Column("include_glutes", sa.Boolean(create_constraint=False)),
     sa.Column("note", sa.Text()),
     sa.Column("prenatal_flag", sa.Boolean(create_constraint=False)),
+    sa.Column("needs_clearance", sa.Boolean(create_constraint=False)),
+    sa.Column("clearance_reason", sa.Text()),
     # callback
     sa.Column("best_time", sa.Text()),
     sa.Column("question", sa.Text()),
     sa.Column("transcript", sa.Text()),
+    # staff (added later: see _add_missing_columns)
+    sa.Column("handled_by", sa.Text()),
+    sa.Column("called_back_at", UtcDateTime()),
+    sa.Column("staff_note", sa.Text()),
+    # change (cancel, move, running late): which booking it is about (added later too)
+    sa.Column("change_kind", sa.Text()),
+    sa.Column("about_reference", sa.Text()),
     sa.Index("ix_client_requests_status_created", "status", "created_at"),
 )
+
+# Columns added after the first release. A database made before them gets them
+# on first use, nullable and empty, so old rows read as "no note, not called back".
+ADDED_COLUMNS = (
+    "handled_by",
+    "called_back_at",
+    "staff_note",
+    # the clearance flag on bookings, and change requests (issue 15)
+    "needs_clearance",
+    "clearance_reason",
+    "change_kind",
+    "about_reference",
+)
+
+
+def _add_missing_columns(engine: Engine) -> List[str]:
+    """ALTER TABLE ... ADD COLUMN for each column in ADDED_COLUMNS the table lacks.
+
+    Safe to run from several processes at once: a column another process added
+    meanwhile is not an error. Returns the names added here.
+    """
+    added = []
+    for name in ADDED_COLUMNS:
+        present = {column["name"] for column in sa.inspect(engine).get_columns(requests_table.name)}
+        if name in present:
+            continue
+        column = requests_table.c[name]
+        ddl = f"ALTER TABLE {requests_table.name} ADD COLUMN {name} {column.type.compile(dialect=engine.dialect)}"
+        try:
+            with engine.begin() as conn:
+                conn.execute(sa.text(ddl))
+            added.append(name)
+        except SQLAlchemyError:
+            present = {column["name"] for column in sa.inspect(engine).get_columns(requests_table.name)}
+            if name not in present:
+                raise
+    if added:
+        log.info("request database: added column(s) %s", ", ".join(added))
+    return added
 
 
 def _row_values(request: ClientRequest) -> Dict[str, Any]:
@@ -133,12 +187,22 @@ def _request_from_row(row: Any) -> ClientRequest:
 # -- the store ---------------------------------------------------------------------
 
 
+def default_url() -> str:
+    """BOT_DATABASE_URL, else the SQLite file var/requests.db."""
+    return _default_url()
+
+
 def _default_url() -> str:
     url = os.environ.get(DATABASE_URL_ENV)
     if url:
         return url
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{VAR_DIR / 'requests.db'}"
+
+
+def engine_for(url_text: str) -> Engine:
+    """An engine with short timeouts and hidden parameters (also for the console's tables)."""
+    return _engine_for(url_text)
 
 
 def _engine_for(url_text: str) -> Engine:
@@ -216,6 +280,7 @@ class RequestStore:
                 self._engine = _engine_for(self.url)
             if not self._tables_ready:
                 metadata.create_all(self._engine, checkfirst=True)
+                _add_missing_columns(self._engine)
                 self._tables_ready = True
             return self._engine
 
@@ -392,39 +457,102 @@ class RequestStore:
         with self._connect() as conn:
             return _fetch(conn, normalize_reference(reference))
 
-    def list_requests(self, status: str = "pending", kind: Optional[str] = None) -> List[ClientRequest]:
-        """Requests oldest first. status: pending, handled or all; kind: booking, callback or None."""
+    def list_requests(
+        self,
+        status: str = "pending",
+        kind: Optional[str] = None,
+        newest_first: bool = False,
+        sender_id: Optional[str] = None,
+    ) -> List[ClientRequest]:
+        """Requests oldest first (newest first if asked). status: pending, handled or all;
+        kind: booking, callback, change or None; sender_id: only that conversation's."""
         if status not in (*STATUSES, "all"):
             raise ValueError(f"status must be pending, handled or all, got {status!r}")
         if kind is not None and kind not in REQUEST_TYPES:
-            raise ValueError(f"kind must be booking, callback or None, got {kind!r}")
-        query = sa.select(requests_table).order_by(requests_table.c.created_at, requests_table.c.reference)
+            raise ValueError(f"kind must be booking, callback, change or None, got {kind!r}")
+        order = (requests_table.c.created_at, requests_table.c.reference)
+        if newest_first:
+            order = tuple(column.desc() for column in order)
+        query = sa.select(requests_table).order_by(*order)
         if status != "all":
             query = query.where(requests_table.c.status == status)
         if kind is not None:
             query = query.where(requests_table.c.kind == kind)
+        if sender_id is not None:
+            query = query.where(requests_table.c.sender_id == sender_id)
         with self._connect() as conn:
             rows = conn.execute(query).all()
         return [_request_from_row(row) for row in rows]
 
-    def mark_handled(self, reference: str) -> bool:
+    def requests_from(
+        self,
+        channel: str,
+        sender_id: str = "",
+        phone: Optional[str] = None,
+        kinds: Sequence[str] = ("booking", "change"),
+    ) -> List[ClientRequest]:
+        """One client's own requests, oldest first, the spooled ones included.
+
+        Theirs means: made in this same conversation (channel and sender id),
+        or, when `phone` is given, with that phone number. Give `phone` only
+        where the channel vouches for it (a signed SMS from that number).
+        """
+        table = requests_table
+        mine = [sa.and_(table.c.channel == channel, table.c.sender_id == sender_id)] if sender_id else []
+        if phone:
+            mine.append(table.c.phone == phone)
+        if not mine:
+            return []
+        query = sa.select(table).where(sa.or_(*mine), table.c.kind.in_(list(kinds)))
+        with self._connect() as conn:
+            found = {r.reference: r for r in (_request_from_row(row) for row in conn.execute(query).all())}
+        for request in self.spooled_requests():
+            same_conversation = sender_id and (request.channel, request.sender_id) == (channel, sender_id)
+            if request.kind in kinds and (same_conversation or (phone and request.phone == phone)):
+                found.setdefault(request.reference, request)
+        return sorted(found.values(), key=lambda r: (r.created_at, r.reference))
+
+    def mark_handled(self, reference: str, by: str = "") -> bool:
         """Mark a request handled; False if no request has that reference.
 
-        A request that was already handled keeps its first handled_at.
+        A request that was already handled keeps its first handled_at (and who).
         """
+        table = requests_table
+        return self._update_once(
+            reference, table.c.status == "pending", status="handled", handled_at=clock.now(), handled_by=by
+        )
+
+    def mark_called_back(self, reference: str) -> bool:
+        """Record that staff called the client back; False if no request has that reference.
+
+        The first call back is kept: marking it again changes nothing.
+        """
+        return self._update_once(reference, requests_table.c.called_back_at.is_(None), called_back_at=clock.now())
+
+    def set_staff_note(self, reference: str, note: str) -> bool:
+        """Replace the staff note; False if no request has that reference."""
+        if len(note) > STAFF_NOTE_MAX_CHARS:
+            raise ValueError(f"a staff note holds at most {STAFF_NOTE_MAX_CHARS} characters")
+        return self._update_once(reference, sa.true(), staff_note=note)
+
+    def _update_once(self, reference: str, condition: Any, **values: Any) -> bool:
+        """Set `values` on the request where `condition` holds; True if the request exists."""
         reference = normalize_reference(reference)
         table = requests_table
-        update = (
-            table.update()
-            .where(table.c.reference == reference, table.c.status == "pending")
-            .values(status="handled", handled_at=clock.now())
-        )
+        update = table.update().where(table.c.reference == reference, condition).values(**values)
         exists = sa.select(table.c.reference).where(table.c.reference == reference)
         with self._connect() as conn:
             if conn.execute(update).rowcount:
                 conn.commit()
                 return True
             return conn.execute(exists).first() is not None
+
+    def counts(self) -> Dict[Tuple[str, str], int]:
+        """How many requests there are of each (kind, status)."""
+        table = requests_table
+        query = sa.select(table.c.kind, table.c.status, sa.func.count()).group_by(table.c.kind, table.c.status)
+        with self._connect() as conn:
+            return {(kind, status): count for kind, status, count in conn.execute(query)}
 
     def _connect(self):
         try:

@@ -9,6 +9,7 @@
  * Protocol (Rasa 3.6 socketio channel with session_persistence: true):
  *   emit session_request {session_id}  ->  on session_confirm (the session id)
  *   emit user_uttered {message, session_id}  ->  on bot_uttered {text, quick_replies?, attachment?}
+ *   emit feedback {session_id, text, vote: 'up'|'down'}  (thumbs under an answer; no reply)
  *
  * The session id lives in localStorage so the conversation continues after a
  * reload; the transcript is kept there too and drawn again on load.
@@ -360,7 +361,7 @@
   ChatWidget.prototype.receive = function (message) {
     if (!message || typeof message !== 'object') { return; }
     this.stopTyping();
-    var entry = { from: 'bot', text: '', quickReplies: [] };
+    var entry = { from: 'bot', text: '', quickReplies: [], answer: true };
     if (typeof message.text === 'string') { entry.text = message.text; }
     entry.quickReplies = cleanQuickReplies(message.quick_replies || message.buttons);
     var attachment = message.attachment;
@@ -418,6 +419,9 @@
       image.alt = 'Picture from the assistant';
       item.appendChild(image);
     }
+    // A message that asks the client something (a form question, "did you mean", a greeting)
+    // is not an answer to rate; the assistant's answers ask nothing.
+    if (entry.answer && entry.text && entry.text.indexOf('?') === -1) { item.appendChild(this.feedbackButtons(entry)); }
     var replies = Array.isArray(entry.quickReplies) ? entry.quickReplies : [];
     if (replies.length) {
       var group = el('div', 'mcw-replies');
@@ -446,6 +450,49 @@
       item.appendChild(group);
     }
     this.log.appendChild(item);
+  };
+
+  // A thumb drawn as SVG: no emoji font needed.
+  var SVG_NS = 'http://www.w3.org/2000/svg';
+  function thumbIcon(down) {
+    var svg = document.createElementNS(SVG_NS, 'svg');
+    svg.setAttribute('viewBox', '0 0 16 16');
+    svg.setAttribute('width', '16');
+    svg.setAttribute('height', '16');
+    svg.setAttribute('aria-hidden', 'true');
+    var path = document.createElementNS(SVG_NS, 'path');
+    path.setAttribute('d', 'M1.5 7h3v7.5h-3z M5.5 7l3-5.5c1.2 0 2.1 1 1.8 2.3L9.8 7h3.6c.9 0 1.6.8 1.4 1.7l-1.2 5c-.2.6-.7.8-1.3.8H5.5z');
+    path.setAttribute('fill', 'currentColor');
+    if (down) { path.setAttribute('transform', 'rotate(180 8 8)'); }
+    svg.appendChild(path);
+    return svg;
+  }
+
+  // Thumbs up or down under an answer: one vote each, which can be changed.
+  ChatWidget.prototype.feedbackButtons = function (entry) {
+    var self = this;
+    var group = el('div', 'mcw-feedback');
+    group.setAttribute('role', 'group');
+    group.setAttribute('aria-label', 'Was this answer helpful?');
+    [['up', 'Helpful'], ['down', 'Not helpful']].forEach(function (choice) {
+      var button = el('button', 'mcw-vote mcw-vote-' + choice[0]);
+      button.type = 'button';
+      button.appendChild(thumbIcon(choice[0] === 'down'));
+      button.setAttribute('aria-label', choice[1]);
+      button.title = choice[1];
+      button.setAttribute('aria-pressed', String(entry.vote === choice[0]));
+      button.addEventListener('click', function () {
+        if (entry.vote === choice[0] || !self.socket || !self.ready) { return; }
+        entry.vote = choice[0];
+        self.saveTranscript();
+        Array.prototype.forEach.call(group.children, function (other) {
+          other.setAttribute('aria-pressed', String(other === button));
+        });
+        self.socket.emit('feedback', { session_id: self.sessionId, text: entry.text, vote: choice[0] });
+      });
+      group.appendChild(button);
+    });
+    return group;
   };
 
   ChatWidget.prototype.renderNote = function (text) {

@@ -22,6 +22,7 @@ NOT_TOPICS = (
     "out_of_scope",
     "inappropriate_request",
     "other_language",
+    "own_question",  # a stand-in for whichever of the practice's own questions matched
 )
 
 

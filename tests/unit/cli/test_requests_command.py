@@ -182,3 +182,21 @@ def test_an_unreadable_profile_falls_back_to_the_machine_time_zone(tmp_path, mon
     monkeypatch.setenv("PRACTICE_PROFILE", str(tmp_path / "no-profile.yml"))
     assert requests_command.practice_timezone() == dt.datetime.now().astimezone().tzinfo
     assert "practice profile unreadable" in capsys.readouterr().err
+
+
+def test_called_back_and_note_from_the_command_line(seeded, capsys):
+    booking, callback = seeded
+    assert main(["called-back", callback.reference]) == 0
+    assert "as called back" in capsys.readouterr().out
+    assert main(["called-back", callback.reference]) == 0
+    assert "already marked called back" in capsys.readouterr().out
+    assert main(["note", booking.reference, "  asked for Maya  "]) == 0
+    assert main(["show", booking.reference]) == 0
+    shown = capsys.readouterr().out
+    assert "staff_note" in shown and "asked for Maya" in shown
+    assert main(["note", "RB-ZZZZZ", "x"]) == 1
+    assert main(["note", booking.reference, "x" * 3000]) == 1
+    assert "at most 2000" in capsys.readouterr().err
+    assert main(["--json"]) == 0
+    data = {row["reference"]: row for row in json.loads(capsys.readouterr().out)}
+    assert data[callback.reference]["called_back_at"] and data[booking.reference]["staff_note"] == "asked for Maya"

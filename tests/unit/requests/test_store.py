@@ -275,3 +275,72 @@ def test_when_the_spool_also_fails_the_caller_is_told(tmp_path):
     with RequestStore(f"sqlite:///{tmp_path / 'missing' / 'x.db'}", blocker / "spool") as broken:
         with pytest.raises(RequestNotSaved):
             broken.save(make_booking())
+
+
+# -- staff fields and the schema migration ----------------------------------------------------
+
+
+def test_staff_fields_handled_by_called_back_and_note(store, pinned_clock):
+    pinned_clock("2026-06-01T09:00:00-07:00")
+    reference = store.save(make_callback()).reference
+    assert store.mark_called_back(reference) and store.set_staff_note(reference, "left a voicemail")
+    pinned_clock("2026-06-01T10:00:00-07:00")
+    assert store.mark_called_back(reference)  # the first call back is kept
+    assert store.mark_handled(reference, by="maya")
+    assert store.mark_handled(reference, by="daniel")  # and the first handler
+    got = store.get(reference)
+    assert got.called_back_at == dt.datetime(2026, 6, 1, 16, 0, tzinfo=dt.timezone.utc)
+    assert (got.status, got.handled_by, got.staff_note) == ("handled", "maya", "left a voicemail")
+    assert not store.mark_called_back("RC-ZZZZZ") and not store.set_staff_note("RC-ZZZZZ", "x")
+    with pytest.raises(ValueError):
+        store.set_staff_note(reference, "x" * 2001)
+    assert store.get(reference).staff_note == "left a voicemail"
+    assert store.counts() == {("callback", "handled"): 1}
+
+
+def test_newest_first(store, pinned_clock):
+    pinned_clock("2026-06-01T09:00:00-07:00")
+    first = store.save(make_booking("First")).reference
+    pinned_clock("2026-06-01T09:05:00-07:00")
+    second = store.save(make_booking("Second")).reference
+    assert [r.reference for r in store.list_requests(newest_first=True)] == [second, first]
+
+
+def test_a_database_from_before_the_staff_fields_gets_them_and_keeps_its_rows(tmp_path):
+    import sqlalchemy as sa
+
+    path = tmp_path / "old.db"
+    engine = sa.create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:  # the table as the first release created it
+        conn.execute(
+            sa.text(
+                "CREATE TABLE client_requests (reference VARCHAR(16) PRIMARY KEY, kind VARCHAR(16) NOT NULL, "
+                "status VARCHAR(16) NOT NULL, created_at DATETIME NOT NULL, handled_at DATETIME, name TEXT NOT NULL, "
+                "phone TEXT, email TEXT, channel TEXT, sender_id TEXT, requested_start DATETIME, requested_text TEXT, "
+                "service_key TEXT, include_glutes BOOLEAN, note TEXT, prenatal_flag BOOLEAN, best_time TEXT, "
+                "question TEXT, transcript TEXT)"
+            )
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO client_requests (reference, kind, status, created_at, name, phone) "
+                "VALUES ('RC-23456', 'callback', 'pending', '2026-05-01 10:00:00', 'Old Row', '503 555 0100')"
+            )
+        )
+    engine.dispose()
+    with RequestStore(f"sqlite:///{path}", tmp_path / "spool") as store:
+        old = store.get("RC-23456")
+        assert (old.name, old.staff_note, old.handled_by, old.called_back_at) == ("Old Row", "", "", None)
+        assert store.set_staff_note("RC-23456", "called, no answer")
+    with RequestStore(f"sqlite:///{path}", tmp_path / "spool") as again:  # a second start changes nothing
+        assert again.get("RC-23456").staff_note == "called, no answer"
+    columns = {c["name"] for c in sa.inspect(sa.create_engine(f"sqlite:///{path}")).get_columns("client_requests")}
+    assert {"handled_by", "called_back_at", "staff_note"} <= columns
+
+
+def test_old_spool_files_without_staff_fields_still_load(tmp_path):
+    from bot.requests.models import request_from_json
+
+    data = {"kind": "booking", "reference": "RB-23456", "created_at": "2026-05-01T10:00:00+00:00", "name": "Ana"}
+    request = request_from_json(data)
+    assert (request.staff_note, request.called_back_at) == ("", None)

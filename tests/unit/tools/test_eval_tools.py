@@ -176,7 +176,7 @@ def test_without_the_development_set_the_summary_line_says_so_and_keeps_its_fiel
     line = summary_line(_results())
     assert line == (
         "eval: dev_acc=n/a dev_redflags=n/a dev_boundary_fp=n/a dev_redflag_fp=n/a heldout_acc=1.000 "
-        "rasa_default_acc=0.333 tfidf_acc=0.667 dev_rasa_default_acc=n/a dev_tfidf_acc=n/a"
+        "rasa_default_acc=0.333 tfidf_acc=0.667 dev_rasa_default_acc=n/a dev_tfidf_acc=n/a reviewed=n/a"
     )
 
 
@@ -383,12 +383,12 @@ def test_summary_line_puts_the_development_set_first(tmp_path):
     line = summary_line(_results_with_dev(tmp_path))
     assert line == (
         "eval: dev_acc=0.500 dev_redflags=1/2 dev_boundary_fp=1 dev_redflag_fp=1 heldout_acc=1.000 "
-        "rasa_default_acc=0.333 tfidf_acc=0.667 dev_rasa_default_acc=0.375 dev_tfidf_acc=0.125"
+        "rasa_default_acc=0.333 tfidf_acc=0.667 dev_rasa_default_acc=0.375 dev_tfidf_acc=0.125 reviewed=n/a"
     )
     assert re.fullmatch(
         r"eval: dev_acc=\d\.\d{3} dev_redflags=\d+/\d+ dev_boundary_fp=\d+ dev_redflag_fp=\d+ "
         r"heldout_acc=\d\.\d{3} rasa_default_acc=\d\.\d{3} tfidf_acc=\d\.\d{3} "
-        r"dev_rasa_default_acc=\d\.\d{3} dev_tfidf_acc=\d\.\d{3}",
+        r"dev_rasa_default_acc=\d\.\d{3} dev_tfidf_acc=\d\.\d{3} reviewed=n/a",
         line,
     )
 
@@ -435,3 +435,18 @@ def test_report_without_the_development_set_says_it_was_skipped(tmp_path, monkey
     report = _report(tmp_path, monkeypatch, _results())
     assert "**Skipped**: development set not found at" in report
     assert "- development set: not measured (not found)" in report
+
+
+def test_messages_reviewed_by_staff_are_scored_and_reported(tmp_path, monkeypatch):
+    from tools.evaluate import REVIEWED
+
+    results = _results()
+    results.reviewed = [("hours", "r u open on the holiday"), ("pricing", "how much for the long one")]
+    for model, guesses in ((OURS, ["hours", "hours"]), (RASA_DEFAULT, ["hours", "pricing"]), (TFIDF, ["x", "y"])):
+        results.predictions[model][REVIEWED] = guesses
+    assert results.reviewed_hits() == (1, 2)
+    assert summary_line(results).endswith(" reviewed=1/2")
+    report = _report(tmp_path, monkeypatch, results)
+    assert "## Messages staff reviewed" in report
+    assert "| ours | 1/2 (50%) |" in report and "| Rasa default | 2/2 (100%) |" in report
+    assert "- pricing -> hours: how much for the long one" in report
