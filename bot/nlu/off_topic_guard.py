@@ -15,11 +15,11 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.off_topic_words import UNCLEAR, Vocabulary, off_topic_intent
+from bot.nlu.off_topic_words import OUT_OF_SCOPE, UNCLEAR, Vocabulary, off_topic_intent, unclear_guess_off_topic
 from bot.nlu.rule_component import clear_intent, override_intent
 
 _FILE = "vocabulary.json"
@@ -67,12 +67,19 @@ class OffTopicGuard(GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             intent = message.get(INTENT) or {}
+            text = message.get(TEXT) or ""
             name = off_topic_intent(
-                message.get(TEXT) or "",
+                text,
                 intent.get(INTENT_NAME_KEY) or "",
                 float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0),
                 self.vocabulary,
             )
+            ranking = [
+                (r.get(INTENT_NAME_KEY) or "", float(r.get(PREDICTED_CONFIDENCE_KEY) or 0.0))
+                for r in message.get(INTENT_RANKING_KEY) or []
+            ]
+            if intent.get(INTENT_NAME_KEY) == UNCLEAR and unclear_guess_off_topic(text, ranking, self.vocabulary):
+                name = OUT_OF_SCOPE  # not understood, but clearly about something else
             if name == UNCLEAR:
                 clear_intent(message)  # no "did you mean ...?" about the topic just ruled out
             elif name is not None:

@@ -8,8 +8,10 @@ elsewhere than from here), is a question about something else. Worded as a
 question it gets the polite boundary (`out_of_scope`); otherwise it is unclear
 (`nlu_fallback`). Arithmetic ("what's 17 times 23?") is off-topic by rule.
 
-On the development set of real client questions it turns no right answer into
-a boundary: real questions use the practice's words ("massage", "sheet",
+The same goes for a message the fallback found unclear whose best guess is
+off-topic anyway. On the development set of real client questions it turns no
+right answer into a boundary (measured with DIET and with the sentence-embedding
+classifier): real questions use the practice's words ("massage", "sheet",
 "sore"), quiz questions do not. Pure functions; bot.nlu.off_topic_guard runs it.
 """
 
@@ -55,11 +57,12 @@ _ARITHMETIC = re.compile(
 
 
 def _stem(word: str) -> str:
-    """A crude stem, enough to match "muscles" with "muscle" and "stiffness" loosely."""
+    """A crude stem, enough to match "muscles" with "muscle" and "females" with "female"."""
     for suffix in ("ing", "ies", "es", "s", "ed", "ly"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
-    return word
+            word = word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+            break
+    return word[:-1] if word.endswith("e") and len(word) > 3 else word
 
 
 def content_words(text: str) -> List[str]:
@@ -100,7 +103,11 @@ class Vocabulary:
 
 
 def off_topic_intent(text: str, intent: str, confidence: float, vocabulary: Vocabulary) -> Optional[str]:
-    """`out_of_scope` or `nlu_fallback` when a topic guess rests on no topic words; None to keep the guess."""
+    """`out_of_scope` or `nlu_fallback` when a topic guess rests on no topic words; None to keep the guess.
+
+    No topic word at all, or more words that only off-topic examples use than
+    topic words, turns a guess below SURE.
+    """
     if text.startswith("/"):
         return None
     if _ARITHMETIC.search(text) and intent != OUT_OF_SCOPE:
@@ -109,7 +116,17 @@ def off_topic_intent(text: str, intent: str, confidence: float, vocabulary: Voca
         return None
     words = content_words(text)
     support = [w for w in words if w in vocabulary.domain]
-    elsewhere = [w for w in words if w not in vocabulary.known or w in vocabulary.off_topic_only]
+    # Words no example uses say nothing either way (clients have words of their own);
+    # words only off-topic examples use count against the guess.
+    elsewhere = [w for w in words if w in vocabulary.off_topic_only]
     if support and len(elsewhere) <= len(support):
         return None
     return OUT_OF_SCOPE if is_question(text) else UNCLEAR
+
+
+def unclear_guess_off_topic(text: str, ranking: List[Tuple[str, float]], vocabulary: Vocabulary) -> bool:
+    """An unclear message (the fallback's) whose best guess is off-topic and has no practice words: off-topic."""
+    guesses = [name for name, _ in ranking if name != UNCLEAR]
+    if not guesses or guesses[0] != OUT_OF_SCOPE or not is_question(text):
+        return False
+    return not any(w in vocabulary.domain for w in content_words(text))

@@ -6,7 +6,14 @@ import pytest
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.off_topic_guard import OffTopicGuard
-from bot.nlu.off_topic_words import OUT_OF_SCOPE, UNCLEAR, Vocabulary, content_words, off_topic_intent
+from bot.nlu.off_topic_words import (
+    OUT_OF_SCOPE,
+    UNCLEAR,
+    Vocabulary,
+    content_words,
+    off_topic_intent,
+    unclear_guess_off_topic,
+)
 
 EXAMPLES = [
     ("how will I be covered during the massage", "draping_coverage"),
@@ -44,7 +51,8 @@ def test_unsupported_topic_guesses_are_turned(vocabulary, text, guess, confidenc
     "text, guess, confidence",
     [
         ("will I be covered by a sheet?", "draping_coverage", 0.6),  # a topic word: the guess stands
-        ("how much is a massage in tokyo", "pricing", 0.5),  # as many words from here as from elsewhere
+        ("how much is a massage in tokyo", "pricing", 0.5),  # a practice word; "tokyo" says nothing either way
+        ("is it weird if I moan a bit during it?", "draping_coverage", 0.6),  # words of their own, one of ours
         ("what currency do they use in japan?", "pregnancy", 0.95),  # the classifier is sure: not second-guessed
         ("qwerty", "inform", 0.5),  # not a topic answer: left to the rest of the pipeline
         ("/pricing", "pricing", 1.0),
@@ -79,3 +87,11 @@ def test_an_unsupported_guess_not_worded_as_a_question_is_unclear_with_nothing_t
     guard.process([message])
     assert message.get("intent") == {"name": UNCLEAR, "confidence": 1.0}
     assert message.get("intent_ranking") == [message.get("intent")]
+
+
+def test_an_unclear_message_whose_best_guess_is_off_topic_is_off_topic(vocabulary):
+    ranking = [(UNCLEAR, 0.3), (OUT_OF_SCOPE, 0.25), ("payment_insurance", 0.2)]
+    assert unclear_guess_off_topic("what currency do they use in japan?", ranking, vocabulary)
+    assert not unclear_guess_off_topic("is the massage covered?", ranking, vocabulary)  # a practice word
+    assert not unclear_guess_off_topic("japan currency", ranking, vocabulary)  # not a question: stays unclear
+    assert not unclear_guess_off_topic("what currency?", [(UNCLEAR, 0.3), ("pricing", 0.28)], vocabulary)
