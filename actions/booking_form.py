@@ -152,6 +152,10 @@ class ValidateBookingForm(ClientDetailsValidation):
         return "validate_booking_form"
 
     def opening_intents(self) -> frozenset:
+        # Details given outside any form ("bk 90min fri 3pm, name sam okafor") open a booking too.
+        return frozenset({"book_appointment", "inform"})
+
+    def asking_intents(self) -> frozenset:
         return frozenset({"book_appointment"})
 
     def accept(self, values: Dict[Text, Any]) -> Dict[Text, Any]:

@@ -44,6 +44,9 @@ class ValidateCallbackForm(ClientDetailsValidation):
     def opening_intents(self) -> frozenset:
         return frozenset({"talk_to_therapist"})
 
+    def asking_intents(self) -> frozenset:
+        return frozenset({"talk_to_therapist"})
+
     async def required_slots(
         self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Text]:

@@ -133,6 +133,10 @@ class ClientDetailsValidation(FormValidationAction, ABC):
         """Intents that open this form; their message may already hold details."""
         return frozenset()
 
+    def asking_intents(self) -> frozenset:
+        """Intents that ask for what this form does ("book me in" while booking): no answer, no mistake."""
+        return frozenset()
+
     # -- reading the latest message ------------------------------------------------------
     async def get_extraction_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -166,7 +170,7 @@ class ClientDetailsValidation(FormValidationAction, ABC):
         """The message asks for what this form is already doing ("book me in" while booking)."""
         said = Said.from_parse(tracker.latest_message)
         reading = self.reading(tracker)
-        return bool(reading and reading.is_answer and said.intent in self.opening_intents())
+        return bool(reading and reading.is_answer and said.intent in self.asking_intents())
 
     def ran_since_message(self, tracker: Tracker) -> Optional[str]:
         """The last action other than this form since the client's message ("action_listen" if none).
@@ -218,7 +222,7 @@ class ClientDetailsValidation(FormValidationAction, ABC):
         found = {} if SLOT_RULES[asked].free_text else self.pick_up(tracker, said)
         if reading.value is not None:
             found[asked] = reading.value
-        elif not found and said.intent not in self.opening_intents():
+        elif not found and said.intent not in self.asking_intents():
             # Nothing usable: the text goes to validate_<slot>, which says why and counts it.
             found[asked] = said.text
         return found

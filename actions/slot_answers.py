@@ -42,6 +42,7 @@ CALLBACK_FORM = "callback_form"
 # How sure the classifier must be before a message leaves the question.
 QUESTION_CONFIDENCE = 0.6  # worded as a question
 UNREAD_TOPIC_CONFIDENCE = 0.8  # not worded as a question, and no answer in it ("prices")
+UNREAD_QUESTION_CONFIDENCE = 0.4  # worded as a question, no answer in it: the nearest topic answers it
 WARNING_CONFIDENCE = 0.8  # the classifier alone, without the red-flag patterns
 HANDOFF_CONFIDENCE = 0.6
 BOUNDARY_CONFIDENCE = 0.9  # the boundary rules set 1.0; the classifier alone is rarely this sure
@@ -363,6 +364,9 @@ def decide(slot: str, form: str, said: Said, read: bool) -> Outcome:
         # "saturday?" answers the time question; "are you open saturday?" asks one.
         worded_as_question = bool(QUESTION_START.match(said.text)) and not _PROPOSAL.match(said.text)
     if worded_as_question and said.confidence >= QUESTION_CONFIDENCE:
+        return Outcome.QUESTION
+    if worded_as_question and not read and not rule.free_text and said.confidence >= UNREAD_QUESTION_CONFIDENCE:
+        # "why would I want my glutes done?" (why_glutes 0.51, ask_for_glutes 0.46): a question, whichever.
         return Outcome.QUESTION
     if worded_as_question and said.intent == "out_of_scope" and not read:
         # Off-topic is all the classifier has to be right about: the boundary is the same whatever was asked.

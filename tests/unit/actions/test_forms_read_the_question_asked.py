@@ -358,3 +358,14 @@ def test_yes_to_did_you_mean_booking_keeps_the_details_of_the_unclear_message(ma
     assert slots["client_name"] == "Sam Okafor" and slots["service"] == "massage_90"
     assert slots["include_glutes"] is True
     assert dt.datetime.fromisoformat(slots["requested_time"]) == dt.datetime(2026, 6, 12, 15, tzinfo=PRACTICE_TZ)
+
+
+def test_details_given_outside_a_form_open_the_booking_with_them(make_tracker, run_action):
+    # The classifier called it inform; the rule opens the booking form, which keeps every detail.
+    text = "bk 90min fri 3pm w glutes, name sam okafor"
+    events, dispatcher = run_action(ValidateBookingForm(), make_tracker(text, "inform", channel="sms"))
+    slots = slot_values(events)
+    assert slots["client_name"] == "Sam Okafor" and slots["service"] == "massage_90"
+    assert slots["include_glutes"] is True and slots["contact"] == "+14155550199"  # the number they text from
+    assert dt.datetime.fromisoformat(slots["requested_time"]) == dt.datetime(2026, 6, 12, 15, tzinfo=PRACTICE_TZ)
+    assert dispatcher.messages == []
