@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from bot.channels.sms_text import fits_with_options, is_gsm7
 from bot.paths import REPO_ROOT
 
 DEFAULT_PROFILE_PATH = REPO_ROOT / "practice" / "profile.yml"
@@ -56,6 +57,14 @@ class Therapist:
 
 
 @dataclass(frozen=True)
+class WrittenAnswer:
+    """A practice's own answer to a topic: full text for the web, plain short text for SMS."""
+
+    web: str
+    sms: str
+
+
+@dataclass(frozen=True)
 class SpecialDay:
     date: dt.date
     hours: Tuple[TimeRange, ...]  # empty means closed
@@ -85,6 +94,8 @@ class PracticeProfile:
     therapists: Tuple[Therapist, ...]
     etiquette: str
     emergency_number: str
+    # Topic key -> the practice's written answer (practice/profile.yml `answers:`).
+    answers: Dict[str, WrittenAnswer] = field(default_factory=dict)
     raw: Dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
 
     # -- small conveniences used by answers -------------------------------
@@ -163,6 +174,26 @@ def _positive_number(value: Any, field_name: str, path: Optional[Path]) -> float
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
         raise ProfileError(field_name, f"must be a positive number, got {value!r}", path)
     return value
+
+
+def _answers(data: Any, path: Optional[Path]) -> Dict[str, WrittenAnswer]:
+    """The `answers:` section: per topic key, a `web:` and an `sms:` text."""
+    if data in (None, ""):
+        return {}
+    if not isinstance(data, Mapping):
+        raise ProfileError("answers", "must map topic keys to a web and an sms answer", path)
+    answers = {}
+    for key, item in data.items():
+        prefix = f"answers.{key}."
+        web, sms = _text(item, "web", path, prefix), _text(item, "sms", path, prefix)
+        if not (sms.isascii() and is_gsm7(sms)):
+            raise ProfileError(f"{prefix}sms", "must be plain text (no curly quotes, dashes or emoji)", path)
+        if not fits_with_options(sms):
+            raise ProfileError(
+                f"{prefix}sms", "is too long for two text messages with the reply options: shorten it", path
+            )
+        answers[str(key)] = WrittenAnswer(web, sms)
+    return answers
 
 
 def parse_profile(data: Any, path: Optional[Path] = None) -> PracticeProfile:
@@ -267,6 +298,7 @@ def parse_profile(data: Any, path: Optional[Path] = None) -> PracticeProfile:
         therapists=tuple(therapists),
         etiquette=_text(data, "etiquette", path),
         emergency_number=str(data.get("emergency_number") or "911").strip(),
+        answers=_answers(data.get("answers"), path),
         raw=dict(data),
     )
 
