@@ -20,6 +20,12 @@ ENTITY = "red_flag"
 # Kinds that need emergency services rather than a routine doctor's visit.
 URGENT_KINDS = frozenset({"chest_breathing", "urgent", "pregnancy_warning", "blood_clot"})
 
+# A sign placed in the past ("had my appendix out as a kid") is history, not a warning now.
+_LONG_AGO = re.compile(
+    r"^[\w\s,']{0,25}\b((\d+|a few|several|many|two|three|ten|twenty) (years|decades) ago|as a (kid|child|teenager|baby)"
+    r"|when i was (young|little|a kid|a child|a teenager|\d+)|in my (teens|twenties|thirties))",
+    re.I,
+)
 _NEGATION = re.compile(r"\b(no|not|never|without|don'?t have|doesn'?t have|haven'?t had|none)\b[\w\s,']{0,25}$", re.I)
 
 
@@ -75,6 +81,7 @@ PATTERNS: Dict[str, Pattern[str]] = {
         r"\b(swollen|swelling|puffy|puffed( up)?|ballooned|swelled( up)?|hot|warm|red)\b[\w\s,']{0,60}\b(calf|calves|shin)\b",
         r"\b(calf|calves)\b[\w\s,']{0,40}\b(swollen|swelling|puffy|puffed( up)?|ballooned|swelled( up)?|hot|warm|red)\b",
         r"\b(one|left|right) (leg|calf)\b[\w\s,']{0,30}\b(swollen|swelling|bigger|fatter|larger|thicker|puffier|puffy|hot|hotter|warm|warmer|red)\b",
+        r"\b(calf|calves|leg|ankle|thigh)\b[\w\s,']{0,120}\b(bigger|fatter|larger|thicker|puffier|wider)\b[\w\s]{0,20}\bthan the other\b",
         r"\b(leg|legs)\b[\w\s,']{0,20}\b(puffy|swollen)\b[\w\s,']{0,20}\b(red|hot|warm|sore|tender|painful)\b",
         r"\b(lower leg|back of (my|the|his|her) leg)\b[\w\s,']{0,50}\b(swollen|swelling|puffy)\b[\w\s,']{0,50}\b(warm|hot|red|shiny)\b",
         r"\bbehind (my|the) knee\b[\w\s,']{0,30}\b(swollen|swelling|red|hot|warm|painful|lump)\b",
@@ -84,6 +91,8 @@ PATTERNS: Dict[str, Pattern[str]] = {
         r"\b(had|having|after|since|recovering from|post)\b[\w\s,'-]{0,25}\b(surgery|operation|op|replacement|c-section|caesarean|cesarean)\b",
         r"\b(surgery|operation)\b[\w\s,']{0,20}\b(last|this|a few|two|three|couple of)\b[\w\s]{0,10}\b(day|week|month)s?\b",
         r"\b(knee|hip|joint|shoulder) replacement\b",
+        r"\b(surgery|operation|op|c-?section|caesarean|cesarean|replacement)\b[\w\s,']{0,10}\b(\d+|a|one|two|three|four|five|six|"
+        r"a few|a couple of)\s+(days?|weeks?)\s+ago\b",
         r"\bspinal fusion\b",
         r"\b(surgeon|doctor|physio|gp)\b[\w\s']{0,25}\b(hasn'?t|has not|not yet|didn'?t|won'?t)\b[\w\s]{0,10}\bclear",
         r"\b(tackle|tackled|collision|collided|twisted|rolled|landed on|got hit|was hit)\b[\w\s,'.]{0,80}\b(swell\w*|swollen|bruis\w*|limp\w*)",
@@ -109,6 +118,7 @@ PATTERNS: Dict[str, Pattern[str]] = {
         r"\bleaking (fluid|water)\b",
         r"\bfluid\b[\w\s,']{0,20}\b(leak\w*|trickl\w*|gush\w*|coming out)",
         r"\b(haven'?t|have not|not|can'?t|cannot) (felt|feel|feeling) (the |my )?baby\b",
+        r"\b(haven'?t|have not|hasn'?t|not|can'?t|cannot) (felt|feel|feeling|been) (any |a single |the baby'?s? )?(kicks?|kicking|movements?)\b",
         r"\b(swell\w*|swollen|puffed|puffy)\b[\w\s,']{0,60}\bheadache\b",
         r"\b(waters?|water) (broke|broken|breaking)\b",
         r"\bbaby\b[\w\s,']{0,20}\b(moving|kicking|kicks)\b[\w\s,']{0,15}\b(less|much less|fewer|stopped|hasn'?t|not)\b",
@@ -155,8 +165,8 @@ PATTERNS: Dict[str, Pattern[str]] = {
         r"\brash\b[\w\s,']{0,40}\b(spread\w*|what (do you think )?(it|this) (is|could be)|appeared|came up|popped up)",
         r"\b(tested|came back|test came back) positive for (hep\w*|mrsa|staph\w*|tb|tuberculosis|shingles|strep\w*|impetigo"
         r"|scabies|ringworm|chicken ?pox|measles)",
-        r"\b(have|got|with|diagnosed with|found out i have|caught) (hepatitis|hep [abc]\b|mrsa|a staph infection|impetigo|scabies"
-        r"|ringworm|shingles|chicken ?pox|cellulitis|tuberculosis)",
+        r"\b(i|i'?ve|i'?m|i am)\b[\w\s']{0,25}\b(hepatitis|hep [abc]\b|mrsa|staph infection|impetigo|scabies|ringworm|shingles"
+        r"|chicken ?pox|cellulitis|tuberculosis)",
         r"\b(i'?m|i am|might|could|may)\s+(still\s+)?(be\s+)?contagious\b",
         r"\b(looks?|is|got|getting|became|went|gone|might be|could be)\s+infected\b",
         r"\b(skin|wound|blood|bone|staph|leg|foot|toe|arm)\s+infection\b",
@@ -223,6 +233,8 @@ def find_red_flag(text: str) -> Optional[RedFlag]:
         for match in pattern.finditer(text):
             if _NEGATION.search(text[max(0, match.start() - 40) : match.start()]):
                 continue  # "no numbness, just stiff" is not a red flag
+            if _LONG_AGO.search(text[match.end() : match.end() + 60]):
+                continue
             found.append(RedFlag(kind, match.group(0), match.start(), match.end()))
             break
     if not found:

@@ -57,10 +57,15 @@ def test_ordinary_questions_are_not_flagged(text):
         ("my husband's words came out slurred and one side of his mouth was drooping", "urgent"),
         # a known clot
         ("the hospital told me last week I have a clot behind my knee, can you still do my legs?", "blood_clot"),
+        ("my right calf has felt tight all week and now it's a good bit fatter than the other", "blood_clot"),
+        # recent surgery counted in days or weeks
+        ("my hernia operation was 12 days ago, is a back massage ok?", "surgery_injury"),
+        ("C-section three weeks ago, can I come in for my shoulders?", "surgery_injury"),
         # pregnancy loss told as a feeling, or asked about as happening now
         ("since Sunday I just don't feel pregnant any more, is that weird?", "pregnancy_warning"),
         ("all my pregnancy symptoms have suddenly gone away", "pregnancy_warning"),
         ("I'm 9 weeks and I think I'm miscarrying", "pregnancy_warning"),
+        ("33 weeks along and I haven't felt a single kick since breakfast", "pregnancy_warning"),
         # injury during or after a massage
         ("I couldn’t put weight on my right foot when I got home", "severe_pain"),
         ("the dull ache in my knee has turned into a stabbing pain", "severe_pain"),
@@ -93,17 +98,21 @@ def test_warning_signs_told_as_stories_are_caught(text, kind):
         "there's one spot between my shoulder blades that just hurts whenever I'm stressed",
         "is sports massage only for people with sports injuries?",
         "I felt a little light-headed getting off the table, is that normal?",
-        "why do I feel dizzy and tired after a massage?",
+        "I was a bit woozy and tired the evening after my massage",
         "I felt a bit sick after my last massage, is that a thing?",
         "got a headache the evening after my massage",
         # general questions, not a current symptom
-        "can a massage cause a miscarriage?",
+        "my mum says massage in early pregnancy risks a miscarriage, is that true?",
         "can massage help with vertigo or is it best avoided?",
         "is it ok to have a massage if I get rashes from some oils?",
         "how long after a bad cold should I wait before booking?",
         # a past problem given as the reason to book
         "at 30 weeks my back ached and my leg twinged when I stood, so I booked a prenatal massage",
         "my pecs and chest are tight from bench pressing, can you work on them",
+        # history, someone else's illness
+        "I broke my ankle skiing ten years ago, it's fine now",
+        "had my tonsils out as a kid, does that go on the form?",
+        "my daughter has chickenpox so I can't leave the house, can we rebook?",
         "I'm so stressed I can't think straight",
     ],
 )
