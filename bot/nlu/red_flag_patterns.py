@@ -50,9 +50,10 @@ PATTERNS: Dict[str, Pattern[str]] = {
         r"\bleg (gave|gives|keeps giving) (way|out)\b",
     ),
     "severe_pain": _rx(
-        rf"\b(sudden(ly)?|severe|excruciating|unbearable|agoni[sz]ing|crippling|stabbing|intense)\b[\w\s,']{{0,30}}\b{_PAIN_WORDS}",
+        rf"\b(sudden(ly)?|severe|excruciating|unbearable|agoni[sz]ing|crippling|stabbing|intense|searing)\b[\w\s,']{{0,30}}\b{_PAIN_WORDS}",
         rf"\b{_PAIN_WORDS}\b[\w\s,']{{0,25}}\b(came on suddenly|out of nowhere|is severe|unbearable|excruciating)",
         r"\bworst\b[\w\s]{0,15}\bpain\b",
+        rf"\b{_PAIN_WORDS}\b[\w\s,']{{0,60}}\bworst\b[\w\s']{{0,12}}\bever\b",
         r"\b(10|ten) ?(/|out of) ?(10|ten)\b",
         r"\b(can'?t|cannot|couldn'?t|could not|unable to|barely|hardly) (walk|stand|put (any )?weight)",
         r"\b(mild|dull|slight|little|small)\b[\w\s,']{0,30}\b(turned|became|changed|got|gone|went)( in)?to\b[\w\s]{0,12}"

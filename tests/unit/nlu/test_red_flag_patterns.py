@@ -70,6 +70,8 @@ def test_ordinary_questions_are_not_flagged(text):
         ("I couldn’t put weight on my right foot when I got home", "severe_pain"),
         ("the dull ache in my knee has turned into a stabbing pain", "severe_pain"),
         ("sharp pain low in my groin whenever I lift my leg", "severe_pain"),
+        ("a searing ache in my lower back since I lifted the sofa", "severe_pain"),
+        ("the pain in my neck this morning is the worst I've ever felt", "severe_pain"),
         ("my lower back went into spasm on the table and I could barely roll over", "severe_pain"),
         ("I can't get up off the sofa, the pain in my back is unreal", "severe_pain"),
         ("ever since Tuesday's massage there's pain shooting from my hip into my leg", "severe_pain"),
@@ -114,6 +116,7 @@ def test_warning_signs_told_as_stories_are_caught(text, kind):
         "had my tonsils out as a kid, does that go on the form?",
         "my daughter has chickenpox so I can't leave the house, can we rebook?",
         "I'm so stressed I can't think straight",
+        "honestly the worst massage I've ever had, I want to complain",
     ],
 )
 def test_everyday_messages_with_symptom_words_are_not_flagged(text):
