@@ -191,6 +191,9 @@ PATTERNS: Dict[str, Pattern[str]] = {
         r"\b(can'?t|cannot) (always )?hold (my )?(bladder|bowels?|pee|wee)\b",
         r"\bcontrol (of|over) (my |her |his )?(bladder|bowels?)\b",
         r"\b(wet|peed|soiled) myself\b",
+        r"\b(can'?t|cannot|couldn'?t|don'?t|didn'?t)\s+(feel|tell|notice)\s+(when|if)\s+i\s+(need|needed|have|had)\s+to\s+"
+        r"(pee|wee|urinate|poo|go to the (toilet|loo|bathroom))",
+        r"\b(been having|having|had|keep having)\s+(a few |some |little )?accidents\b[\w\s,']{0,40}\b(pee|wee|bladder|toilet|loo)",
         r"\b(numb|no feeling)\b[\w\s]{0,20}\b(groin|saddle|between my legs)\b",
         r"\bhigh (fever|temperature)\b",
         r"\bfever (of|over) \d",

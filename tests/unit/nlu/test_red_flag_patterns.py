@@ -77,6 +77,9 @@ def test_ordinary_questions_are_not_flagged(text):
         ("ever since Tuesday's massage there's pain shooting from my hip into my leg", "severe_pain"),
         ("a burning feeling radiating down my arm after the session", "severe_pain"),
         ("I just pulled my hamstring at football", "surgery_injury"),
+        # bladder sensation or control lost
+        ("my lower back is stiff and today I couldn't tell when I needed to wee", "urgent"),
+        ("I've been having accidents this week, I just don't make it to the toilet", "urgent"),
         # rashes, infections, contagious illness told as an aside
         ("oh and I've got this strange itchy rash on my thigh, any idea what it is?", "infection"),
         ("I broke out in hives on Monday and they haven't gone", "infection"),
