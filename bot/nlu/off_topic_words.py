@@ -28,6 +28,10 @@ OUT_OF_SCOPE = "out_of_scope"
 UNCLEAR = "nlu_fallback"
 # Above this the classifier's topic stands, whatever the words.
 SURE = 0.9
+# Below this an off-topic guess for words no example uses is no more than a guess.
+UNSURE_OFF_TOPIC = 0.5
+# A question of this many meaningful words, not one of them the practice's, is about something else.
+OTHER_SUBJECT_WORDS = 2
 
 # Topics whose examples define the practice's words, beside the article and practice topics.
 _DOMAIN_INTENTS = frozenset(topics.ARTICLE_TOPICS + topics.PRACTICE_TOPICS) | {
@@ -112,9 +116,18 @@ def off_topic_intent(text: str, intent: str, confidence: float, vocabulary: Voca
         return None
     if _ARITHMETIC.search(text) and intent != OUT_OF_SCOPE:
         return OUT_OF_SCOPE
-    if intent not in GUARDED or confidence >= SURE:
-        return None
     words = content_words(text)
+    if intent == OUT_OF_SCOPE and confidence < UNSURE_OFF_TOPIC and not is_question(text):
+        # "qwpoeiru": not a question and not one word any example uses; the boundary would
+        # answer nothing (and Rasa's fallback takes out_of_scope as a "no", not as unclear).
+        return UNCLEAR if words and not any(w in vocabulary.known for w in words) else None
+    if intent not in GUARDED:
+        return None
+    if not words and not is_question(text) and re.search(r"[a-z]", text, re.IGNORECASE):
+        # "the thing from before": only pointing words, nothing to answer however sure the guess.
+        return UNCLEAR
+    if confidence >= SURE:
+        return None
     support = [w for w in words if w in vocabulary.domain]
     # Words no example uses say nothing either way (clients have words of their own);
     # words only off-topic examples use count against the guess.
@@ -125,8 +138,14 @@ def off_topic_intent(text: str, intent: str, confidence: float, vocabulary: Voca
 
 
 def unclear_guess_off_topic(text: str, ranking: List[Tuple[str, float]], vocabulary: Vocabulary) -> bool:
-    """An unclear message (the fallback's) whose best guess is off-topic and has no practice words: off-topic."""
+    """An unclear question (the fallback's) with no practice words: off-topic when its best guess is
+    off-topic or it has words enough of another subject."""
     guesses = [name for name, _ in ranking if name != UNCLEAR]
-    if not guesses or guesses[0] != OUT_OF_SCOPE or not is_question(text):
+    if not guesses or not is_question(text):
         return False
-    return not any(w in vocabulary.domain for w in content_words(text))
+    words = content_words(text)
+    if any(w in vocabulary.domain for w in words):
+        return False
+    # Off-topic as the best guess, or enough words of another subject ("what currency do they use
+    # in japan?"); "what currency?" alone, guessed as pricing, stays unclear.
+    return guesses[0] == OUT_OF_SCOPE or len(words) >= OTHER_SUBJECT_WORDS

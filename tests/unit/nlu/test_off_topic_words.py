@@ -95,3 +95,32 @@ def test_an_unclear_message_whose_best_guess_is_off_topic_is_off_topic(vocabular
     assert not unclear_guess_off_topic("is the massage covered?", ranking, vocabulary)  # a practice word
     assert not unclear_guess_off_topic("japan currency", ranking, vocabulary)  # not a question: stays unclear
     assert not unclear_guess_off_topic("what currency?", [(UNCLEAR, 0.3), ("pricing", 0.28)], vocabulary)
+
+
+def test_an_unclear_question_with_words_of_another_subject_is_off_topic_whatever_the_guess(vocabulary):
+    ranking = [(UNCLEAR, 0.3), ("first_visit", 0.25), ("payment_insurance", 0.22)]
+    assert unclear_guess_off_topic("what currency do they use in japan?", ranking, vocabulary)
+    assert not unclear_guess_off_topic("what currency?", ranking, vocabulary)  # one word: too little to tell
+
+
+@pytest.mark.parametrize(
+    "text, guess, confidence",
+    [
+        ("the thing from before", "first_visit", 0.92),  # only pointing words: nothing to answer, however sure
+        ("qwpoeiru", OUT_OF_SCOPE, 0.31),  # an unsure boundary for words no example uses
+    ],
+)
+def test_messages_with_nothing_to_answer_are_unclear(vocabulary, text, guess, confidence):
+    assert off_topic_intent(text, guess, confidence, vocabulary) == UNCLEAR
+
+
+@pytest.mark.parametrize(
+    "text, guess, confidence",
+    [
+        ("how much?", "pricing", 0.95),  # a question: the guess stands
+        ("tell me a joke", OUT_OF_SCOPE, 0.4),  # words off-topic examples use: the boundary stands
+        ("what's the weather like in lima", OUT_OF_SCOPE, 0.35),  # a question: the boundary stands
+    ],
+)
+def test_questions_and_known_off_topic_words_keep_their_guess(vocabulary, text, guess, confidence):
+    assert off_topic_intent(text, guess, confidence, vocabulary) is None
