@@ -140,7 +140,7 @@ _PERSON = re.compile(
     re.IGNORECASE,
 )
 _YES = re.compile(
-    r"^\W*(?:y|ya|yah|yes+|yeah|yea|yep|yup|sure|ok|okay|k|please|definitely|absolutely|of\s+course|go\s+for\s+it"
+    r"^\W*(?:y|ya|yah|yes+|yeah|yea|yep|yup|yse|ys|yeh|ye|yas|yesh|sure|ok|okay|k|please|definitely|absolutely|of\s+course|go\s+for\s+it"
     r"|sounds\s+good|why\s+not|i\s+do|i\s+would|correct|perfect|great|fine|send\s+it|do\s+it|go\s+ahead"
     r"|looks?\s+(?:good|great|fine|right|perfect)|all\s+good|that'?s\s+(?:right|correct|fine|perfect|great)|lgtm|yup"
     r"|include\s+(?:them|it|glutes?)|with\s+glutes?|add\s+(?:them|glutes?))\b"
@@ -148,7 +148,7 @@ _YES = re.compile(
     re.IGNORECASE,
 )
 _NO = re.compile(
-    r"^\W*(?:n|no+|nope|nah|no\s+thanks?|not\s+(?:really|this\s+time|today)|skip(?:\s+(?:it|them|glutes?))?"
+    r"^\W*(?:n|no+|nope|nah|nop|naw|no\s+thanks?|not\s+(?:really|this\s+time|today)|skip(?:\s+(?:it|them|glutes?))?"
     r"|leave\s+(?:them|it)\s+out|without(?:\s+glutes?)?|no\s+glutes?|i'?d\s+rather\s+not|rather\s+not|pass)\b"
     r"|^\s*(?:\U0001f44e|\u274c)",
     re.IGNORECASE,

@@ -86,6 +86,9 @@ CASES = [
     ("include_glutes", "do you know who won the world cup in 2018?", "out_of_scope", 0.37, BOOKING_FORM, QUESTION, ...),
     ("include_glutes", "is it any good?", "payment_insurance", 0.37, BOOKING_FORM, ANSWER, None),
     ("include_glutes", "why would I want my glutes done?", "why_glutes", 0.51, BOOKING_FORM, QUESTION, ...),
+    ("include_glutes", "yse", "nlu_fallback", 1.0, BOOKING_FORM, ANSWER, True),  # a typo of yes
+    ("include_glutes", "nop", "out_of_scope", 0.3, BOOKING_FORM, ANSWER, False),
+    ("booking_confirmed", "yeh send it", "affirm", 0.5, BOOKING_FORM, ANSWER, True),
     ("booking_confirmed", "yes, send it", "affirm", 0.9, BOOKING_FORM, ANSWER, True),
     ("booking_confirmed", "/stop", "stop", 1.0, BOOKING_FORM, CANCEL, ...),
     ("booking_confirmed", "is parking free?", "location_contact", 0.9, BOOKING_FORM, QUESTION, ...),
