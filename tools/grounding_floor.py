@@ -80,10 +80,10 @@ def fallback_lines(sets: Dict[str, Labelled], catalog, model: Path) -> List[str]
         if not items or not items[0][1]:
             continue
 
-        async def parse_all():
-            return [await agent.parse_message(text) for text, _ in items]
+        async def parse_all(texts):
+            return [await agent.parse_message(text) for text in texts]
 
-        parses = asyncio.run(parse_all())
+        parses = asyncio.run(parse_all([text for text, _ in items]))
         unclear = [(item, p) for item, p in zip(items, parses) if p["intent"]["name"] == "nlu_fallback"]
         found = [(accepted, closest_passage(text, catalog, p["intent_ranking"])) for (text, accepted), p in unclear]
         given = [(accepted, f) for accepted, f in found if f is not None]
