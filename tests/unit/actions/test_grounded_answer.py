@@ -10,11 +10,13 @@ from __future__ import annotations
 import pytest
 
 import actions.closest_passage
-from actions.closest_passage import ActionClosestPassage
-from actions.grounded_answer import SMS_LEADS, WEB_LEAD, ActionGroundedAnswer, passage_answer
+import bot.nlu.nearest_passage as nearest
+from actions.closest_passage import ActionClosestPassage, warm_up
+from actions.grounded_answer import SMS_LEADS, WEB_LEAD, ActionGroundedAnswer, passage_answer, passages
 from bot import topics
 from bot.channels.sms_text import fits_with_options, to_sms_text
 from bot.practice import clock
+from bot.practice.profile import current_profile
 from tests.unit.actions.action_helpers import (
     assert_sms_text,
     only_message,
@@ -123,3 +125,10 @@ def test_without_a_passage_the_client_is_asked_to_rephrase(make_tracker, run_act
     tracker = make_tracker("hmm", intent_ranking=unsure(), slots={"closest_passage": None})
     events, dispatcher = run_action(ActionGroundedAnswer(), tracker)
     assert only_message(dispatcher)["response"] == "utter_ask_rephrase"
+
+
+def test_warming_up_builds_the_index_the_action_searches(domain, monkeypatch):
+    monkeypatch.setattr(nearest, "_indexes", type(nearest._indexes)())
+    warm_up()
+    [key] = list(nearest._indexes)
+    assert key == tuple(p.search_text for p in passages(domain, current_profile()))
