@@ -131,3 +131,19 @@ def test_cosine_handles_unnormalised_and_zero_vectors():
     assert cosine(np.array([3.0, 0.0]), np.array([1.0, 0.0])) == pytest.approx(1.0)
     assert cosine(np.array([1.0, 0.0]), np.array([0.0, 2.0])) == pytest.approx(0.0)
     assert cosine(np.zeros(2), np.array([1.0, 0.0])) == 0.0
+
+
+def test_a_recent_single_text_is_embedded_once(encoder, monkeypatch):
+    # The featurizer and the own-question matcher embed the same message in one parse.
+    calls = []
+    real = encoder._encode_ids
+    monkeypatch.setattr(encoder, "_encode_ids", lambda batch: calls.append(len(batch)) or real(batch))
+    text = "a sentence only this test embeds, twice over"
+    first = encoder.encode([text])
+    second = encoder.encode([text])
+    assert calls == [1]
+    np.testing.assert_array_equal(first, second)
+    second[0, 0] = 99.0  # a caller changing its copy leaves the kept vector alone
+    assert encoder.encode([text])[0, 0] == first[0, 0]
+    encoder.encode([text, "and another"])  # batches are computed as always
+    assert calls == [1, 2]
