@@ -37,6 +37,7 @@ WEB_PORT = int(os.environ.get("WEB_PORT", "8080"))
 STAFF_PORT = int(os.environ.get("STAFF_PORT", "8081"))
 STAFF_HOST = os.environ.get("STAFF_HOST") or HOST
 
+RASA_TUNING_ENV = "BOT_RASA_TUNING"  # 0: start plain `rasa`, without bot/rasa_tuning
 API_TOKEN_ENV = "RASA_API_TOKEN"
 API_TOKEN_FILE_ENV = "RASA_API_TOKEN_FILE"  # where the generated token is kept
 DEFAULT_API_TOKEN_FILE = VAR_DIR / "api-token"
@@ -169,12 +170,24 @@ def action_server_command(port: int = ACTIONS_PORT) -> List[str]:
     return [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)]
 
 
+def rasa_command(tuned: Optional[bool] = None) -> List[str]:
+    """`rasa`, with the speed-ups of bot/rasa_tuning applied unless `tuned` is False or,
+    when `tuned` is not given, BOT_RASA_TUNING is 0 (plain Rasa: the same answers, slower)."""
+    if tuned is None:
+        tuned = os.environ.get(RASA_TUNING_ENV, "1").strip() != "0"
+    return [sys.executable, "-m", "bot.rasa_tuning"] if tuned else [str(VENV_BIN / "rasa")]
+
+
 def rasa_server_command(
-    port: int = RASA_PORT, model: Path = MODEL, endpoints: str = "endpoints.yml", token: Optional[str] = None
+    port: int = RASA_PORT,
+    model: Path = MODEL,
+    endpoints: str = "endpoints.yml",
+    token: Optional[str] = None,
+    tuned: Optional[bool] = None,
 ) -> List[str]:
     """`rasa run` with the HTTP API on; token defaults to api_token()."""
     return [
-        str(VENV_BIN / "rasa"),
+        *rasa_command(tuned),
         "run",
         "--model",
         str(model),
@@ -306,7 +319,7 @@ def shell() -> int:
     try:
         wait_for(f"http://127.0.0.1:{ACTIONS_PORT}/health", 120, actions)
         return subprocess.call(
-            [str(VENV_BIN / "rasa"), "shell", "--model", str(MODEL), "--endpoints", str(endpoints_for_this_machine())],
+            [*rasa_command(), "shell", "--model", str(MODEL), "--endpoints", str(endpoints_for_this_machine())],
             cwd=REPO,
             env=env,
         )
