@@ -327,13 +327,13 @@ def train_floor(workdir: Path) -> Tuple[Path, float]:
 
 @contextlib.contextmanager
 def floor_server(workdir: Path, model: Path) -> Iterator[Served]:
-    """`rasa run` on the floor model with the same command as ours, REST only."""
+    """Plain `rasa run` (none of bot/rasa_tuning's speed-ups) on the floor model, otherwise as ours, REST only."""
     env = pinned_env(workdir)  # its PYTHONPATH holds the repository, for tools.stages
     project = model.parent.parent
     port = free_port()
     record = workdir / "floor-stages.jsonl"
     process = _start(
-        with_stages(rasa_server_command(port, model, "endpoints.yml", token=api_token(env)), record),
+        with_stages(rasa_server_command(port, model, "endpoints.yml", token=api_token(env), tuned=False), record),
         project,
         env,
         workdir / "floor-rasa.log",
