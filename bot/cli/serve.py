@@ -77,9 +77,10 @@ def isolated_env(folder: Path, **overrides: str) -> Dict[str, str]:
 
 def write_local_endpoints(path: Path, actions_port: int, tracker_db: Path) -> Path:
     """An endpoints file for servers on this machine: the action server on `actions_port`
-    and a SQLite tracker store in `tracker_db`."""
+    (sent the domain only for the actions that read it, as endpoints.yml says) and a
+    SQLite tracker store in `tracker_db`."""
     path.write_text(
-        f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
+        f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n  enable_selective_domain: true\n'
         f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{tracker_db}"\n'
     )
     return path
