@@ -5,16 +5,17 @@ each message (read, JSON-decode, replay) and counts them again before each save,
 so a message at turn 40 cost eight times a message at turn 5. This store keeps
 each conversation's tracker, as last saved, in memory; a message then costs one
 indexed query for the conversation's newest event id, and the save writes only
-the new events. The database stays the truth:
+the new events (one statement for all of them). The database stays the truth:
 
 - a kept tracker is used only while the newest event id in the database is the
-  one it was saved with: a message answered by another Rasa process (several
-  behind a proxy share one database), staff, or the HTTP API in between, and
-  it is read again from the database;
+  one it was saved with: after a message answered by another Rasa process
+  (several behind a proxy share one database), or anything else that wrote to
+  the conversation, it is read again from the database;
 - a tracker is kept only as it was saved: handed out, it leaves the cache, and
   one changed without being saved is read again;
-- a save that starts a new session is not kept (Rasa reads only the latest
-  session from the database; the next message reads it again).
+- what is kept is what Rasa would read back: the events from the latest
+  session start on, rebuilt from their JSON as Rasa rebuilds them when a session
+  has just started.
 
 Same tables and rows as SQLTrackerStore, so everything that reads them (the
 staff console, `rasa export`) is unchanged.
@@ -23,14 +24,16 @@ staff console, `rasa export`) is unchanged.
 from __future__ import annotations
 
 import itertools
+import json
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Dict, Iterator, Optional, Text, Tuple
+from typing import Any, Iterable, Optional, Text
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import SessionStarted
+from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 DEFAULT_CACHE_SIZE = 2000  # conversations; a 40-turn one (200 events) takes about 0.25 MB
 
@@ -53,9 +56,9 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         self.cache_size = int(cache_size)
         self._cache: OrderedDict[Text, _Kept] = OrderedDict()  # saved, at rest
         self._handed_out: OrderedDict[Text, _Kept] = OrderedDict()  # retrieved, not saved back yet
-        self._saving: Dict[Text, Tuple[DialogueStateTracker, int]] = {}
         events = self.SQLEvent.__table__
         self._last_id_query = sa.select(sa.func.max(events.c.id)).where(events.c.sender_id == sa.bindparam("sender_id"))
+        self._insert_statement = events.insert()
 
     def _last_id(self, sender_id: Text) -> Optional[int]:
         # A plain statement on a pooled connection: an ORM session costs more than the query.
@@ -71,33 +74,67 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             if tracker is None:
                 return None
             kept = _Kept(tracker, len(tracker.events), last_id)
+        self._hand_out(sender_id, kept)
+        return kept.tracker
+
+    async def create_tracker(self, sender_id: Text, append_action_listen: bool = True) -> DialogueStateTracker:
+        tracker = await super().create_tracker(sender_id, append_action_listen)
+        self._hand_out(sender_id, _Kept(tracker, len(tracker.events), self._last_id(sender_id)))
+        return tracker
+
+    def _hand_out(self, sender_id: Text, kept: _Kept) -> None:
         self._handed_out[sender_id] = kept
         self._handed_out.move_to_end(sender_id)
         _trim(self._handed_out, self.cache_size)  # read and never saved (the HTTP API): forgotten
-        return kept.tracker
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         sender_id = tracker.sender_id
         kept = self._handed_out.pop(sender_id, None)
-        if kept is not None and (kept.tracker is not tracker or len(tracker.events) < kept.stored):
-            kept = None  # not the tracker we handed out: save it Rasa's way
         self._cache.pop(sender_id, None)
-        if kept is not None:
-            self._saving[sender_id] = (tracker, kept.stored)
-        try:
-            await super().save(tracker)
-        finally:
-            self._saving.pop(sender_id, None)
-        if kept is None:
+        if kept is None or kept.tracker is not tracker or len(tracker.events) < kept.stored:
+            await super().save(tracker)  # not a tracker we handed out: Rasa's way
             return
-        new_events = itertools.islice(tracker.events, kept.stored, None)
-        if any(isinstance(event, SessionStarted) for event in new_events):
-            return  # a new session: Rasa reads only that one back, so read it again next time
-        self._cache[sender_id] = _Kept(tracker, len(tracker.events), self._last_id(sender_id))
-        _trim(self._cache, self.cache_size)
+        await self.stream_events(tracker)  # to an event broker, if one is set, as Rasa's save does
+        last_id = self._insert(sender_id, itertools.islice(tracker.events, kept.stored, None), kept.last_id)
+        read_back = self._as_read_back(tracker)
+        if read_back is not None:
+            self._cache[sender_id] = _Kept(read_back, len(read_back.events), last_id)
+            _trim(self._cache, self.cache_size)
 
-    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
-        saving = self._saving.get(tracker.sender_id)
-        if saving is not None and saving[0] is tracker:
-            return itertools.islice(tracker.events, saving[1], None)  # known: no counting query
-        return super()._additional_events(session, tracker)
+    def _as_read_back(self, tracker: DialogueStateTracker) -> Optional[DialogueStateTracker]:
+        """The tracker SQLTrackerStore.retrieve would now build from the database.
+
+        It reads the events from the latest SessionStarted's timestamp on. Usually
+        that is every event of the tracker; when a session has just started, the
+        events before it (action_session_start is logged with a slightly later
+        timestamp and stays) are left out, and the rest rebuilt as Rasa rebuilds them.
+        """
+        starts = [event.timestamp for event in tracker.events if isinstance(event, SessionStarted)]
+        if not starts or all(event.timestamp >= max(starts) for event in tracker.events):
+            return tracker
+        if not self.domain:
+            return None
+        start = max(starts)
+        kept = [json.loads(json.dumps(event.as_dict())) for event in tracker.events if event.timestamp >= start]
+        return DialogueStateTracker.from_dict(tracker.sender_id, kept, self.domain.slots)
+
+    def _insert(self, sender_id: Text, events: Iterable[Event], last_id: Optional[int]) -> Optional[int]:
+        """Store events as SQLTrackerStore.save does (the same columns); the newest event id after."""
+        rows = []
+        for event in events:
+            data = event.as_dict()
+            rows.append(
+                {
+                    "sender_id": sender_id,
+                    "type_name": event.type_name,
+                    "timestamp": data.get("timestamp"),
+                    "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+                    "action_name": data.get("name"),
+                    "data": json.dumps(data),
+                }
+            )
+        if not rows:
+            return last_id
+        with self.engine.begin() as connection:
+            connection.execute(self._insert_statement, rows)
+            return connection.execute(self._last_id_query, {"sender_id": sender_id}).scalar()

@@ -124,7 +124,6 @@ def test_a_new_session_reads_only_that_session_as_rasa_does(stores):
         await cached.save(tracker)
 
     run(restart())
-    assert "kim" not in cached._cache
     again = run(cached.retrieve("kim"))
     assert _events(again) == _events(run(plain.retrieve("kim")))
     assert "message 0" not in [event.get("text") for event in _events(again)]
@@ -148,3 +147,27 @@ def test_an_unknown_conversation_is_none_and_a_new_one_is_saved_as_rasa_saves_it
     assert run(cached.retrieve("nobody")) is None
     run(_message(cached, "new", 0))
     assert _events(run(cached.retrieve("new"))) == _events(run(plain.retrieve("new")))
+
+
+def test_a_new_conversation_is_kept_from_its_first_message(stores, monkeypatch):
+    cached, _, plain = stores
+
+    async def first_message():
+        # As Rasa's processor: an empty tracker, then the session start, then the turn.
+        tracker = await cached.get_or_create_tracker("new", append_action_listen=False)
+        tracker.update_with_events(
+            [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")], DOMAIN
+        )
+        tracker.update_with_events(_turn(0), DOMAIN)
+        await cached.save(tracker)
+
+    run(first_message())
+    assert "new" in cached._cache
+    kept = _events(cached._cache["new"].tracker)
+    assert kept == _events(run(plain.retrieve("new")))
+
+    async def never(*args, **kwargs):
+        raise AssertionError("read the whole conversation again")
+
+    monkeypatch.setattr(SQLTrackerStore, "retrieve", never)
+    run(_message(cached, "new", 1))
