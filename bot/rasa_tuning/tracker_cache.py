@@ -68,6 +68,8 @@ class CachedSQLTrackerStore(SQLTrackerStore):
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         kept = self._cache.pop(sender_id, None)
         last_id = self._last_id(sender_id)
+        if last_id is None:
+            return None  # no events: as Rasa's store answers, without reading them
         fresh = kept is not None and kept.last_id == last_id and len(kept.tracker.events) == kept.stored
         if not fresh:
             tracker = await super().retrieve(sender_id)
@@ -76,11 +78,6 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             kept = _Kept(tracker, len(tracker.events), last_id)
         self._hand_out(sender_id, kept)
         return kept.tracker
-
-    async def create_tracker(self, sender_id: Text, append_action_listen: bool = True) -> DialogueStateTracker:
-        tracker = await super().create_tracker(sender_id, append_action_listen)
-        self._hand_out(sender_id, _Kept(tracker, len(tracker.events), self._last_id(sender_id)))
-        return tracker
 
     def _hand_out(self, sender_id: Text, kept: _Kept) -> None:
         self._handed_out[sender_id] = kept
@@ -91,6 +88,8 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         sender_id = tracker.sender_id
         kept = self._handed_out.pop(sender_id, None)
         self._cache.pop(sender_id, None)
+        if kept is None and self._last_id(sender_id) is None:
+            kept = _Kept(tracker, 0, None)  # a new conversation: nothing of it is stored yet
         if kept is None or kept.tracker is not tracker or len(tracker.events) < kept.stored:
             await super().save(tracker)  # not a tracker we handed out: Rasa's way
             return

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import List
 
 import pytest
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SessionStarted, SlotSet, UserUttered
 
@@ -153,8 +153,9 @@ def test_a_new_conversation_is_kept_from_its_first_message(stores, monkeypatch):
     cached, _, plain = stores
 
     async def first_message():
-        # As Rasa's processor: an empty tracker, then the session start, then the turn.
-        tracker = await cached.get_or_create_tracker("new", append_action_listen=False)
+        # As Rasa's agent and processor: the store behind Rasa's fail-safe wrapper, an
+        # empty tracker, then the session start, then the turn.
+        tracker = await FailSafeTrackerStore(cached).get_or_create_tracker("new", append_action_listen=False)
         tracker.update_with_events(
             [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")], DOMAIN
         )
