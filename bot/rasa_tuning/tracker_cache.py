@@ -23,11 +23,12 @@ staff console, `rasa export`) is unchanged.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Iterable, Optional, Text
+from typing import Any, Dict, Iterable, List, Optional, Text
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
@@ -59,6 +60,11 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         events = self.SQLEvent.__table__
         self._last_id_query = sa.select(sa.func.max(events.c.id)).where(events.c.sender_id == sa.bindparam("sender_id"))
         self._insert_statement = events.insert()
+        if self.engine.dialect.name == "sqlite":
+            # Readers no longer wait for a writer's commit (two Rasa processes, the staff
+            # console); every commit still reaches the disk (synchronous stays FULL).
+            with self.engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA journal_mode=WAL")
 
     def _last_id(self, sender_id: Text) -> Optional[int]:
         # A plain statement on a pooled connection: an ORM session costs more than the query.
@@ -94,7 +100,9 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             await super().save(tracker)  # not a tracker we handed out: Rasa's way
             return
         await self.stream_events(tracker)  # to an event broker, if one is set, as Rasa's save does
-        last_id = self._insert(sender_id, itertools.islice(tracker.events, kept.stored, None), kept.last_id)
+        rows = self._rows(sender_id, itertools.islice(tracker.events, kept.stored, None))
+        # The commit waits for the disk: in a thread, the other conversations go on meanwhile.
+        last_id = await asyncio.to_thread(self._insert, sender_id, rows) if rows else kept.last_id
         read_back = self._as_read_back(tracker)
         if read_back is not None:
             self._cache[sender_id] = _Kept(read_back, len(read_back.events), last_id)
@@ -117,8 +125,8 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         kept = [json.loads(json.dumps(event.as_dict())) for event in tracker.events if event.timestamp >= start]
         return DialogueStateTracker.from_dict(tracker.sender_id, kept, self.domain.slots)
 
-    def _insert(self, sender_id: Text, events: Iterable[Event], last_id: Optional[int]) -> Optional[int]:
-        """Store events as SQLTrackerStore.save does (the same columns); the newest event id after."""
+    def _rows(self, sender_id: Text, events: Iterable[Event]) -> List[Dict[Text, Any]]:
+        """Events as SQLTrackerStore.save stores them (the same columns and JSON)."""
         rows = []
         for event in events:
             data = event.as_dict()
@@ -132,8 +140,10 @@ class CachedSQLTrackerStore(SQLTrackerStore):
                     "data": json.dumps(data),
                 }
             )
-        if not rows:
-            return last_id
+        return rows
+
+    def _insert(self, sender_id: Text, rows: List[Dict[Text, Any]]) -> Optional[int]:
+        """Store the rows in one transaction; the conversation's newest event id after."""
         with self.engine.begin() as connection:
             connection.execute(self._insert_statement, rows)
             return connection.execute(self._last_id_query, {"sender_id": sender_id}).scalar()
