@@ -194,6 +194,7 @@ ORDER = (
     "action server:",
     "tracker store: write",
     "processor",
+    "garbage collection",
 )
 LABELS = {"http": "HTTP server and REST channel"}
 

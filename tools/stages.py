@@ -9,8 +9,8 @@ TensorFlow's and BLAS's workers count too) is split into stages: the HTTP layer
 and channel, the lock store, tracker-store reads and writes, each NLU component
 and each policy (one graph node each), the graph runner itself, slot
 extraction, actions run inside Rasa, and each action-server round trip (with
-the request and reply sizes, counted on the action server's side). Every
-finished webhook request appends one JSON line to FILE.
+the request and reply sizes, counted on the action server's side), and Python's
+garbage collections. Every finished webhook request appends one JSON line to FILE.
 
 A stage's figure is its own time: nested stages are taken out of it. Process
 CPU is only attributable to one request while no other request is in flight,
@@ -100,6 +100,22 @@ def _stage_of(name_of: Callable[..., str], function: Callable) -> Callable:
     return timed
 
 
+def _count_garbage_collection() -> None:
+    """Python's garbage collector runs inside whatever stage allocated last: give it its own row."""
+    import gc
+
+    def on_collection(phase: str, info: Dict[str, Any]) -> None:
+        ledger = _ledger.get()
+        if ledger is None:
+            return
+        if phase == "start":
+            ledger.enter(f"garbage collection (generation {info.get('generation')})")
+        elif ledger.stack and ledger.stack[-1][0].startswith("garbage collection"):
+            ledger.leave()
+
+    gc.callbacks.append(on_collection)
+
+
 def _wrap(owner: Any, attribute: str, name: str) -> None:
     setattr(owner, attribute, _stage_of(lambda *a, **k: name, getattr(owner, attribute)))
 
@@ -176,6 +192,7 @@ def instrument_rasa(record: Path) -> None:
     from rasa.engine import graph
 
     _wrap_requests(record, lambda request, ledger: {})
+    _count_garbage_collection()
     graph.GraphNode.__call__ = _stage_of(_node_stage, graph.GraphNode.__call__)
     P = processor.MessageProcessor
     _wrap(agent.Agent, "handle_message", "lock store and agent")
@@ -217,6 +234,7 @@ def instrument_action_server(record: Path) -> None:
     from rasa_sdk import executor
 
     _wrap_requests(record, _describe_action_call)
+    _count_garbage_collection()
     _wrap(executor.ActionExecutor, "run", "action code")
 
 
