@@ -28,10 +28,13 @@ from actions.client_details import (
     store_request,
     text_of,
 )
+from actions.red_flag import clearance_reason
 from actions.replies import Reply, is_sms, send
+from bot.channels.sms_text import fits_two_segments, to_sms_text
 from bot.dates import requested_time
 from bot.practice import clock, wording
 from bot.practice.profile import PracticeProfile, current_profile
+from bot.requests.booking_link import prefilled_link
 from bot.requests.contact import extract_email, extract_phone, strip_contact_details
 from bot.requests.models import BookingRequest
 from bot.requests.notifier import notify_staff
@@ -255,26 +258,24 @@ class ValidateBookingForm(ClientDetailsValidation):
         # A suggestion's button sends its own description, which parses back to that time.
         options = [(text, text) for text in (wording.describe_slot(profile, s, now) for s in parsed.suggestions[:3])]
         if parsed.problem is None and parsed.date_only and parsed.start is not None:
+            day = wording.day_phrase(parsed.start.date(), now.astimezone(profile.timezone).date())
+            # Only a calendar we could read lets us call the times free.
+            free = wording.free_times_text(parsed.suggestions) if parsed.calendar_checked else ""
             send(
                 dispatcher,
                 tracker,
                 Reply(
-                    f"What time {wording.day_phrase(parsed.start.date(), now.astimezone(profile.timezone).date())}?",
-                    "What time that day?",
+                    f"What time {day}? {free}".strip(),
+                    f"What time that day? {free}".strip(),
                     buttons=options,
                     sms_buttons=options,
                 ),
             )
             return {"requested_time": None, "requested_day": parsed.start.date().isoformat()}
-        reason = {
-            "past": "That time has already passed.",
-            "closed": "We're closed then.",
-            "too_soon": (
-                f"That's a little too soon for us to prepare (we need {profile.min_notice_hours} hours' notice)."
-            ),
-            "too_far": f"We only take requests up to {profile.max_days_ahead} days ahead.",
-        }.get(parsed.problem or "", "Sorry, I couldn't work out the day and time.")
+        reason = wording.time_problem_text(profile, parsed.problem)
         offer = " Here are the next open times, or tell me another:" if options else " Could you give a day and a time?"
+        if parsed.problem == requested_time.BUSY and options:
+            offer = " These times are free, or tell me another:"
         return self.refuse(
             tracker,
             "requested_time",
@@ -283,7 +284,8 @@ class ValidateBookingForm(ClientDetailsValidation):
                 reason + offer,
                 reason
                 + (
-                    " Next open: " + "; ".join(t for t, _ in options[:2])
+                    (" Free: " if parsed.problem == requested_time.BUSY else " Next open: ")
+                    + "; ".join(t for t, _ in options[:2])
                     if options
                     else " What other day and time suit you?"
                 ),
@@ -458,6 +460,12 @@ class ActionFinishBooking(Action):
                     ("Service", request.service_key or ""),
                     ("Glutes", "yes" if request.include_glutes else "no"),
                     ("Prenatal", "YES" if request.prenatal_flag else "no"),
+                    (
+                        "Clearance",
+                        f"NEEDS THERAPIST CLEARANCE: mentioned {request.clearance_reason}"
+                        if request.needs_clearance
+                        else "",
+                    ),
                     ("Note", request.note),
                     ("Channel", request.channel),
                 )
@@ -466,15 +474,34 @@ class ActionFinishBooking(Action):
         )
         prenatal = " We'll match you with a therapist trained in prenatal massage." if request.prenatal_flag else ""
         urgent = "" if result.stored else f" If it's urgent, please call us on {profile.phone}."
+        web = (
+            f"Thank you, {request.name}! Your request is in (reference {result.reference}). "
+            f"We'll confirm {when_text} with you soon.{prenatal}{urgent}"
+        )
+        sms = (
+            f"Thanks {request.name}! Request received, ref {result.reference}. We'll confirm {when_text} "
+            f"soon.{prenatal}{urgent}"
+        )
+        if request.needs_clearance:
+            # Honest about the wait, and no one-tap link that would skip the therapist's check.
+            web += (
+                f" Because you mentioned {request.clearance_reason}, a therapist will check with you that massage "
+                "is safe before your time is confirmed, and may ask for your doctor's OK first."
+            )
+            sms += f" As you mentioned {request.clearance_reason}, a therapist will check it's safe first."
+        elif profile.booking_link_template:
+            link = prefilled_link(profile, request)
+            web += f" To lock it in now, confirm it yourself online (your details are filled in): {link}"
+            with_link = f"{sms} Or confirm it yourself: {link}"
+            sms = with_link if fits_two_segments(to_sms_text(with_link)) else sms
+        else:
+            web += f" You can also book online at {profile.booking_url}"
         send(
             dispatcher,
             tracker,
             Reply(
-                f"Thank you, {request.name}! Your request is in (reference {result.reference}). "
-                f"We'll confirm {when_text} with you soon.{prenatal}{urgent} You can also book online at "
-                f"{profile.booking_url}",
-                f"Thanks {request.name}! Request received, ref {result.reference}. We'll confirm {when_text} "
-                f"soon.{prenatal}{urgent}",
+                web,
+                sms,
                 buttons=(("Ask something else", "/what_can_you_do"),),
                 sms_buttons=(),
             ),
@@ -486,6 +513,7 @@ class ActionFinishBooking(Action):
         phone, email = split_contact(tracker.get_slot("contact"))
         start = tracker.get_slot("requested_time")
         note = tracker.get_slot("booking_note") or ""
+        health = clearance_reason(tracker)
         return BookingRequest(
             name=tracker.get_slot("client_name") or "",
             phone=phone,
@@ -496,6 +524,8 @@ class ActionFinishBooking(Action):
             include_glutes=tracker.get_slot("include_glutes"),
             note="" if note == "none" else note,
             prenatal_flag=pregnancy_mentioned(tracker),
+            needs_clearance=health is not None,
+            clearance_reason=health or "",
             channel=tracker.get_latest_input_channel() or "",
             sender_id=tracker.sender_id,
         )

@@ -79,8 +79,12 @@ def answer_cancellation(p: PracticeProfile, text: str, now: dt.datetime) -> Repl
         body = pol["sick"]
     else:
         body = pol["cancellation"]
-    web = f"{body} To change a booking, call {p.phone} or reply here and a therapist will help."
-    return Reply(web, f"{body} Call {p.phone} to change a booking.", buttons=(TALK, MORE), sms_buttons=(TALK,))
+    web = (
+        f"{body} To cancel or move a booking you've made, just tell me here (for example \"move my booking to "
+        f'Friday"), or call {p.phone}.'
+    )
+    sms = f'{body} To cancel or move yours, just say so here, e.g. "move my booking to Friday".'
+    return Reply(web, sms, buttons=(TALK, MORE), sms_buttons=(TALK,))
 
 
 def answer_tipping(p: PracticeProfile, text: str, now: dt.datetime) -> Reply:

@@ -38,6 +38,25 @@ def red_flag_kind(tracker: Tracker) -> Optional[str]:
     return flag.kind if flag else None
 
 
+def clearance_reason(tracker: Tracker) -> Optional[str]:
+    """What the client said in this conversation that needs a therapist's (and maybe a doctor's) OK.
+
+    Any warning sign the red-flag check saw (recent surgery, a clot, pregnancy
+    complications, ...), in the words the safety answer uses; None when there was none.
+    """
+    for event in tracker.events:
+        if event.get("event") != "user" or (event.get("text") or "").startswith("/"):
+            continue
+        parse = event.get("parse_data") or {}
+        kinds = [e.get("value") for e in parse.get("entities") or [] if e.get("entity") == ENTITY]
+        if not kinds:
+            flag = find_red_flag(event.get("text") or "")
+            kinds = [flag.kind] if flag else []
+        if kinds:
+            return WHAT_YOU_DESCRIBE.get(kinds[0], WHAT_YOU_DESCRIBE["urgent"])
+    return None
+
+
 def safety_reply(kind: Optional[str], emergency_number: str) -> Reply:
     what = WHAT_YOU_DESCRIBE.get(kind or "", "what you describe")
     who = "your doctor or midwife" if kind == "pregnancy_warning" else "a doctor"

@@ -86,6 +86,11 @@ TOPICS: Tuple[Topic, ...] = (
     _practice("session_etiquette", "what's normal during a massage"),
     # Conversation and handoff
     Topic("book_appointment", CONVERSATION, "booking a visit"),
+    # A booking the client already made: found by conversation, SMS number or reference (actions/existing_booking.py).
+    Topic("booking_status", CONVERSATION, "checking on a booking you made", question=True),
+    Topic("cancel_booking", CONVERSATION, "cancelling your booking", question=True),
+    Topic("move_booking", CONVERSATION, "moving your booking to another time", question=True),
+    Topic("running_late", CONVERSATION, "telling us you're running late", question=True),
     Topic("talk_to_therapist", CONVERSATION, "talking to a therapist", question=True),
     Topic("medical_red_flag", CONVERSATION, "a health concern", question=True),
     Topic("greet", CONVERSATION),

@@ -47,6 +47,12 @@ BOOKING_ACTIONS = frozenset(
         "action_ask_booking_confirmed",
         "action_finish_booking",
         "action_cancel_request",
+        # a booking already made: status, cancel, move, late
+        "action_find_booking",
+        "existing_booking_form",
+        "validate_existing_booking_form",
+        "action_ask_change_confirmed",
+        "action_existing_booking",
     }
 )
 THERAPIST_ACTIONS = frozenset({"action_handoff", "callback_form", "validate_callback_form", "action_finish_callback"})

@@ -54,16 +54,14 @@ import os
 import re
 import string
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple, Union
-from urllib.parse import parse_qsl
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from bot.channels.guard import BodyTooLarge, ChannelGuard, read_limited_body
+from bot.channels.guard import ChannelGuard
 from bot.channels.notices import SMS
 from bot.channels.ratelimit import RateLimit
 from bot.channels.sms_state import SmsOption, SmsStateStore
@@ -72,6 +70,7 @@ from bot.channels.sms_text import (
     fits_two_segments,
     to_sms_text,
 )
+from bot.channels.twilio_webhook import BadRequest, FormFields, TwilioSignature, read_form
 from bot.practice.profile import current_profile
 
 __all__ = [
@@ -91,8 +90,6 @@ STOP_WORDS = frozenset({"stop", "stopall", "stop all", "unsubscribe", "cancel", 
 START_WORDS = frozenset({"start", "unstop", "yes"})
 HELP_WORDS = frozenset({"help", "info"})
 
-MAX_BODY_BYTES = 32 * 1024  # Twilio's own limit is 1600 characters of text plus metadata.
-MAX_FORM_FIELDS = 200
 MAX_OPTIONS = 9  # one digit per choice keeps "Reply 1" unambiguous
 MAX_SMS_PER_REPLY = 3
 
@@ -185,24 +182,6 @@ def compose_sms_reply(messages: List[Dict[str, Any]]) -> Tuple[List[str], List[S
     return bodies, options
 
 
-class _FormFields(dict):
-    """name -> list of values; `getall` lets RequestValidator sign repeated fields."""
-
-    def getall(self, name: str) -> List[str]:
-        return self[name]
-
-    def first(self, name: str, default: str = "") -> str:
-        values = self.get(name)
-        return values[0] if values else default
-
-
-class _BadRequest(Exception):
-    def __init__(self, status: int, reason: str) -> None:
-        super().__init__(reason)
-        self.status = status
-        self.reason = reason
-
-
 class SmsInput(InputChannel):
     """Rasa input channel for SMS through a Twilio phone number (webhook /webhooks/sms/webhook)."""
 
@@ -231,75 +210,15 @@ class SmsInput(InputChannel):
         profile_loader: Optional[Callable[[], Any]] = None,
         rate_limit: Optional[RateLimit] = None,
     ) -> None:
-        self.auth_token = (auth_token or "").strip() or None
-        self.public_url = (public_url or "").strip() or None
-        self.allow_unsigned = bool(allow_unsigned) and self.auth_token is None
+        self.signature = TwilioSignature(auth_token, public_url, allow_unsigned, "SMS channel")
+        self.auth_token = self.signature.auth_token
+        self.public_url = self.signature.public_url
+        self.allow_unsigned = self.signature.allow_unsigned
         self.store = store or SmsStateStore(state_path)
-        self._validator = RequestValidator(self.auth_token) if self.auth_token else None
         self._in_flight: Dict[str, asyncio.Future] = {}
         # Read on every use, so an edited profile shows up without a restart.
         self._profile_loader = profile_loader or current_profile
         self.guard = ChannelGuard(SMS, rate_limit, profile_loader=self._profile_loader)
-        if allow_unsigned and self.auth_token:
-            logger.warning("SMS channel: allow_unsigned is ignored because an auth token is set.")
-
-    # -- request checks -------------------------------------------------------------
-    def _announce_security_mode(self) -> None:
-        if self._validator is not None:
-            return
-        if self.allow_unsigned:
-            logger.warning(
-                "!!! SMS channel: NO TWILIO_AUTH_TOKEN and allow_unsigned is on. Anyone who can "
-                "reach /webhooks/sms/webhook can text as any number. Local development only. !!!"
-            )
-        else:
-            logger.error(
-                "SMS channel: TWILIO_AUTH_TOKEN is not set, so every SMS webhook is refused (403). "
-                "Set it, or for local development only set SMS_ALLOW_UNSIGNED=1."
-            )
-
-    @staticmethod
-    async def _parse_form(request: Request) -> _FormFields:
-        content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
-        if content_type != "application/x-www-form-urlencoded":
-            raise _BadRequest(415, "expected application/x-www-form-urlencoded")
-        try:
-            body = await read_limited_body(request, MAX_BODY_BYTES)
-        except BodyTooLarge:
-            raise _BadRequest(413, "body too large") from None
-        try:
-            pairs = parse_qsl(
-                body.decode("utf-8"),
-                keep_blank_values=True,  # Twilio signs empty fields too (Body= on a photo)
-                strict_parsing=False,
-                encoding="utf-8",
-                errors="strict",
-                max_num_fields=MAX_FORM_FIELDS,
-            )
-        except (UnicodeDecodeError, ValueError):
-            raise _BadRequest(400, "malformed form body") from None
-        fields = _FormFields()
-        for name, value in pairs:
-            fields.setdefault(name, []).append(value)
-        return fields
-
-    def _signed_url(self, request: Request) -> str:
-        if not self.public_url:
-            return request.url
-        query = request.query_string
-        if query and "?" not in self.public_url:
-            return f"{self.public_url}?{query}"
-        return self.public_url
-
-    def _is_authentic(self, request: Request, fields: _FormFields) -> bool:
-        if self._validator is None:
-            if self.allow_unsigned:
-                logger.warning("SMS channel: accepted an UNSIGNED webhook (development mode).")
-            return self.allow_unsigned
-        signature = request.headers.get("x-twilio-signature", "")
-        if not signature:
-            return False
-        return self._validator.validate(self._signed_url(request), fields, signature)
 
     # -- the conversation -------------------------------------------------------------
     def _practice_contact(self) -> Tuple[str, str]:
@@ -360,7 +279,7 @@ class SmsInput(InputChannel):
         return collector.messages
 
     async def _answer(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]], fields: _FormFields, agent: Any = None
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]], fields: FormFields, agent: Any = None
     ) -> tuple:
         """Return (twiml, cacheable) for one authenticated message."""
         guard = self.guard
@@ -434,7 +353,7 @@ class SmsInput(InputChannel):
         return twiml(bodies), True
 
     async def _answer_once(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]], fields: _FormFields, agent: Any = None
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]], fields: FormFields, agent: Any = None
     ) -> str:
         message_sid = fields.first("MessageSid") or fields.first("SmsSid")
         if not message_sid:
@@ -463,7 +382,7 @@ class SmsInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         sms_webhook = Blueprint("sms_webhook", __name__)
-        self._announce_security_mode()
+        self.signature.announce("/webhooks/sms/webhook", ALLOW_UNSIGNED_ENV_VAR)
 
         @sms_webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -473,10 +392,10 @@ class SmsInput(InputChannel):
         @sms_webhook.route("/webhook", methods=["POST"], stream=True)
         async def receive(request: Request) -> HTTPResponse:
             try:
-                fields = await self._parse_form(request)
-            except _BadRequest as problem:
+                fields = await read_form(request)
+            except BadRequest as problem:
                 return response.text(problem.reason, status=problem.status)
-            if not self._is_authentic(request, fields):
+            if not self.signature.is_authentic(request, fields):
                 logger.warning("SMS channel: refused a webhook with a missing or bad signature")
                 return response.text("invalid signature", status=403)
             if not fields.first("From").strip():

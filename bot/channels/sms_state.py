@@ -5,6 +5,8 @@
 - options: the numbered choices last offered to each number ("Reply 1 for ...").
 - replies: the TwiML answered per MessageSid, so a redelivered webhook gets the
   same answer instead of a second run through the bot.
+- text_backs: when each caller was last texted after a missed call (bot.channels.voice),
+  so nobody gets more than one such text every few hours.
 
 Methods are synchronous and short; the channel calls them through
 asyncio.to_thread so the event loop never waits on the disk.
@@ -28,6 +30,7 @@ STATE_PATH_ENV_VAR = "SMS_STATE_PATH"
 
 OPTIONS_MAX_AGE_SECONDS = 24 * 3600
 REPLIES_MAX_AGE_SECONDS = 48 * 3600
+TEXT_BACKS_MAX_AGE_SECONDS = 7 * 24 * 3600  # far longer than any sensible gap between text-backs
 MAX_ROWS_KEPT = 5000
 PRUNE_EVERY_WRITES = 200
 
@@ -35,6 +38,7 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS opt_outs (phone TEXT PRIMARY KEY, since REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS options (phone TEXT PRIMARY KEY, choices TEXT NOT NULL, saved_at REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS replies (message_sid TEXT PRIMARY KEY, twiml TEXT NOT NULL, saved_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS text_backs (phone TEXT PRIMARY KEY, sent_at REAL NOT NULL);
 CREATE INDEX IF NOT EXISTS options_saved_at ON options (saved_at);
 CREATE INDEX IF NOT EXISTS replies_saved_at ON replies (saved_at);
 """
@@ -137,6 +141,26 @@ class SmsStateStore:
             (message_sid, twiml, time.time()),
         )
 
+    # -- missed-call text-backs --------------------------------------------------------
+    def claim_text_back(self, phone: str, every_seconds: float) -> bool:
+        """Reserve a text-back to `phone`: False when one was sent less than `every_seconds` ago.
+
+        One statement, so two calls at the same moment cannot both win.
+        """
+        now = time.time()
+        return (
+            self._write(
+                "INSERT INTO text_backs (phone, sent_at) VALUES (?, ?) "
+                "ON CONFLICT (phone) DO UPDATE SET sent_at = excluded.sent_at WHERE text_backs.sent_at <= ?",
+                (phone, now, now - every_seconds),
+            )
+            == 1
+        )
+
+    def release_text_back(self, phone: str) -> None:
+        """Undo a claim whose text could not be sent, so the next call may try again."""
+        self._write("DELETE FROM text_backs WHERE phone = ?", (phone,))
+
     def prune(self) -> None:
         """Forget old options and replies (opt-outs are kept for good)."""
         now = time.time()
@@ -145,6 +169,7 @@ class SmsStateStore:
             with conn:
                 conn.execute("DELETE FROM options WHERE saved_at < ?", (now - OPTIONS_MAX_AGE_SECONDS,))
                 conn.execute("DELETE FROM replies WHERE saved_at < ?", (now - REPLIES_MAX_AGE_SECONDS,))
+                conn.execute("DELETE FROM text_backs WHERE sent_at < ?", (now - TEXT_BACKS_MAX_AGE_SECONDS,))
                 for table in ("options", "replies"):
                     conn.execute(
                         f"DELETE FROM {table} WHERE rowid NOT IN "

@@ -1,4 +1,4 @@
-"""Staff command line for booking and callback requests.
+"""Staff command line for booking, callback and change requests.
 
     python -m bot requests                 pending requests, as a table
     python -m bot requests --all           every request, handled ones too
@@ -20,7 +20,7 @@ import json
 import sys
 from typing import Any, Dict, List, Optional, Sequence, TextIO
 
-from bot.requests.models import BookingRequest, ClientRequest, normalize_reference, request_to_json
+from bot.requests.models import BookingRequest, ChangeRequest, ClientRequest, normalize_reference, request_to_json
 from bot.requests.store import RequestStore, StoreUnavailable
 
 EXIT_OK = 0
@@ -51,7 +51,7 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--all", action="store_true", help="include handled requests")
     parser.add_argument("--json", action="store_true", help="print a JSON array instead of a table")
-    parser.add_argument("--kind", choices=("booking", "callback"), help="only this kind of request")
+    parser.add_argument("--kind", choices=("booking", "callback", "change"), help="only this kind of request")
     commands = parser.add_subparsers(dest="command", metavar="{handle,show,called-back,note}")
     handle = commands.add_parser("handle", help="mark a request handled")
     handle.add_argument("reference", help="e.g. RB-7K3Q9")
@@ -82,7 +82,7 @@ def _contact(request: ClientRequest) -> str:
 
 
 def _when(request: ClientRequest, tz: dt.tzinfo) -> str:
-    if isinstance(request, BookingRequest):
+    if isinstance(request, (BookingRequest, ChangeRequest)):
         if request.requested_start:
             return _local(request.requested_start, tz, "%a %Y-%m-%d %H:%M")
         return request.requested_text
@@ -90,8 +90,13 @@ def _when(request: ClientRequest, tz: dt.tzinfo) -> str:
 
 
 def _note(request: ClientRequest) -> str:
+    if isinstance(request, ChangeRequest):
+        # "move RB-7K3Q9: can we do Friday instead": what to do, to which booking, in their words.
+        return f"{request.change_kind} {request.about_reference}" + (f": {request.note}" if request.note else "")
     if isinstance(request, BookingRequest):
         parts = []
+        if request.needs_clearance:
+            parts.append("NEEDS CLEARANCE")  # the reason is in `show`
         if request.service_key:
             parts.append(request.service_key)
         if request.include_glutes is not None:

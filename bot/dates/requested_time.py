@@ -3,8 +3,9 @@
 Our own rules handle the phrasings clients actually use (weekday names, "next
 tuesday 3pm", "tomorrow morning", "the 3rd", bare hours); `dateparser` covers
 the rest ("in 3 days", "in 2 hours"). Every result is a real moment in the
-practice's time zone, checked against the opening hours, the minimum notice
-and how far ahead the practice books. Refusals come with the next open slots.
+practice's time zone, checked against the opening hours, the practice's
+calendar feed when it has one (bot.practice.calendar_feed), the minimum notice
+and how far ahead the practice books. Refusals come with the next free slots.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import dateparser
 import phonenumbers
 
 from bot.dates.day_mentions import find_day_match, normalize_text
+from bot.practice import calendar_feed, clock
+from bot.practice.calendar_feed import BusyTimes
 from bot.practice.profile import PracticeProfile
 from bot.practice.schedule import SEARCH_DAYS, UTC, local_datetime, local_now, open_ranges
 from bot.requests.contact import strip_contact_details
@@ -30,6 +33,7 @@ PAST = "past"
 CLOSED = "closed"
 TOO_SOON = "too_soon"
 TOO_FAR = "too_far"
+BUSY = "busy"  # open, but the practice's calendar has it booked
 
 SLOT_STEP_MINUTES = 30
 SUGGESTION_COUNT = 3
@@ -49,9 +53,10 @@ class ParsedTime:
 
     start: the requested local moment; for a date without a time (date_only)
     it is the local midnight starting that date. problem: None when bookable,
-    else one of "unparsed", "past", "closed", "too_soon", "too_far".
-    suggestions: for a refusal, the next open start times; for a bookable date
-    without a time, that day's first open start times (within part_of_day).
+    else one of "unparsed", "past", "closed", "too_soon", "too_far", "busy".
+    suggestions: for a refusal, the next free start times (for "busy", the free
+    ones nearest the time asked for); for a bookable date without a time, that
+    day's first free start times (within part_of_day).
     day_given: the text named a day or date; when False the day was inferred
     ("at 4" means the next 4 pm), so a caller holding an earlier answered day
     may prefer to parse f"{day} {text}" instead.
@@ -63,6 +68,8 @@ class ParsedTime:
     suggestions: List[dt.datetime] = field(default_factory=list)
     part_of_day: Optional[str] = None
     day_given: bool = False
+    # The practice's calendar feed was read, so "free" means free in it (else: opening hours only).
+    calendar_checked: bool = False
 
     @property
     def ok(self) -> bool:
@@ -88,8 +95,27 @@ def session_fits(profile: PracticeProfile, start: dt.datetime, minutes: int) -> 
     return False
 
 
-def _day_slots(profile: PracticeProfile, day: dt.date, minutes: int) -> List[dt.datetime]:
-    """Start times on the half hour on a local date where a session fits."""
+def practice_calendar(profile: PracticeProfile) -> Optional[BusyTimes]:
+    """The practice's busy times, or None: no calendar feed, or one that can't be used right now."""
+    return calendar_feed.busy_times(profile, clock.now())
+
+
+def session_free(profile: PracticeProfile, start: dt.datetime, minutes: int, busy: Optional[BusyTimes] = None) -> bool:
+    """Inside the opening hours, and nothing booked in the calendar (when given) for the session and its buffer."""
+    if not session_fits(profile, start, minutes):
+        return False
+    return busy is None or busy.is_free(start, start + dt.timedelta(minutes=minutes))
+
+
+def _day_slots(
+    profile: PracticeProfile, day: dt.date, minutes: int, busy: Optional[BusyTimes] = None, free_only: bool = True
+) -> List[dt.datetime]:
+    """Start times on the half hour on a local date where a session fits and is free.
+
+    `busy` defaults to the practice's calendar; free_only=False ignores the calendar.
+    """
+    if free_only and busy is None:
+        busy = practice_calendar(profile)
     slots: List[dt.datetime] = []
     for opens, closes in open_ranges(profile, day):
         first_minute = opens.hour * 60 + opens.minute
@@ -99,7 +125,7 @@ def _day_slots(profile: PracticeProfile, day: dt.date, minutes: int) -> List[dt.
             start = local_datetime(day, wall, profile.timezone)
             if start.time() != wall:
                 continue  # skipped by a spring-forward change: not a real time
-            if session_fits(profile, start, minutes):
+            if session_free(profile, start, minutes, busy if free_only else None):
                 slots.append(start)
     return slots
 
@@ -107,12 +133,13 @@ def _day_slots(profile: PracticeProfile, day: dt.date, minutes: int) -> List[dt.
 def next_open_slots(
     profile: PracticeProfile, after: dt.datetime, minutes: int, count: int = SUGGESTION_COUNT
 ) -> List[dt.datetime]:
-    """The first `count` open start times at or after `after` (local, on the half hour)."""
+    """The first `count` free start times at or after `after` (local, on the half hour)."""
     local_after = after.astimezone(profile.timezone)
+    busy = practice_calendar(profile)
     found: List[dt.datetime] = []
     for offset in range(SEARCH_DAYS):
         day = local_after.date() + dt.timedelta(days=offset)
-        for slot in _day_slots(profile, day, minutes):
+        for slot in _day_slots(profile, day, minutes, busy):
             if slot >= local_after:
                 found.append(slot)
                 if len(found) == count:
@@ -305,11 +332,29 @@ def _refusal(
 ) -> ParsedTime:
     earliest = local_now(profile, now) + dt.timedelta(hours=profile.min_notice_hours)
     after = earliest
-    if problem == CLOSED and start is not None and start > earliest:
+    if problem in (CLOSED, BUSY) and start is not None and start > earliest:
         after = start  # the nearest open times after the one asked for
     last_day = local_now(profile, now).date() + dt.timedelta(days=profile.max_days_ahead)
-    suggestions = [slot for slot in next_open_slots(profile, after, minutes) if slot.date() <= last_day]
-    return ParsedTime(start, date_only, problem, suggestions, part_of_day)
+    if problem == BUSY and not date_only and start is not None:
+        found = _free_near(profile, start, earliest, minutes)
+    else:
+        found = next_open_slots(profile, after, minutes)
+    suggestions = [slot for slot in found if slot.date() <= last_day]
+    return ParsedTime(start, date_only, problem, suggestions, part_of_day, calendar_checked=_checked(profile))
+
+
+def _checked(profile: PracticeProfile) -> bool:
+    return practice_calendar(profile) is not None
+
+
+def _free_near(profile: PracticeProfile, wanted: dt.datetime, earliest: dt.datetime, minutes: int) -> List[dt.datetime]:
+    """Free times for a taken one: that day's nearest to it, then the next free ones after that day."""
+    same_day = [slot for slot in _day_slots(profile, wanted.date(), minutes) if slot >= earliest]
+    nearest = sorted(sorted(same_day, key=lambda slot: abs(slot - wanted))[:SUGGESTION_COUNT])
+    if len(nearest) < SUGGESTION_COUNT:
+        next_day = local_datetime(wanted.date() + dt.timedelta(days=1), dt.time(0), profile.timezone)
+        nearest += next_open_slots(profile, max(next_day, earliest), minutes, SUGGESTION_COUNT - len(nearest))
+    return nearest
 
 
 def _check_exact(
@@ -329,17 +374,19 @@ def _check_exact(
         problem = CLOSED
     elif start < local + dt.timedelta(hours=profile.min_notice_hours):
         problem = TOO_SOON
+    elif not session_free(profile, start, minutes, practice_calendar(profile)):
+        problem = BUSY
     else:
-        return ParsedTime(start, False, None, [], part_of_day)
+        return ParsedTime(start, False, None, [], part_of_day, calendar_checked=_checked(profile))
     return _refusal(profile, problem, start, now, minutes, part_of_day=part_of_day)
 
 
 def _window_slots(
-    profile: PracticeProfile, day: dt.date, minutes: int, part_of_day: Optional[str]
+    profile: PracticeProfile, day: dt.date, minutes: int, part_of_day: Optional[str], free_only: bool = True
 ) -> List[dt.datetime]:
-    """That day's open start times within the part of the day asked for (all day if none)."""
+    """That day's free (or, free_only=False, open) start times within the part of the day asked for."""
     first_hour, end_hour = PARTS_OF_DAY.get(part_of_day or "", (0, 24))
-    return [s for s in _day_slots(profile, day, minutes) if first_hour <= s.hour < end_hour]
+    return [s for s in _day_slots(profile, day, minutes, free_only=free_only) if first_hour <= s.hour < end_hour]
 
 
 def _check_date_only(
@@ -358,14 +405,14 @@ def _check_date_only(
     elif (day - local.date()).days > profile.max_days_ahead:
         problem = TOO_FAR
     elif not slots:
-        problem = CLOSED
+        problem = BUSY if _window_slots(profile, day, minutes, part_of_day, free_only=False) else CLOSED
     elif all(slot < local for slot in slots):
         problem = PAST
     elif all(slot < earliest for slot in slots):
         problem = TOO_SOON
     else:
         bookable = [slot for slot in slots if slot >= earliest][:SUGGESTION_COUNT]
-        return ParsedTime(start, True, None, bookable, part_of_day)
+        return ParsedTime(start, True, None, bookable, part_of_day, calendar_checked=_checked(profile))
     return _refusal(profile, problem, start, now, minutes, True, part_of_day)
 
 

@@ -43,7 +43,8 @@ PATTERNS: Dict[str, Pattern[str]] = {
         r"\bleg (gave|gives|keeps giving) (way|out)\b",
     ),
     "severe_pain": _rx(
-        rf"\b(sudden(ly)?|severe|excruciating|unbearable|agoni[sz]ing|crippling|stabbing|intense)\b[\w\s,']{{0,30}}\b{_PAIN_WORDS}",
+        rf"\b(sudden(ly)?|severe|excruciating|unbearable|agoni[sz]ing|crippling|stabbing|intense|searing)\b[\w\s,']{{0,30}}\b{_PAIN_WORDS}",
+        rf"\b{_PAIN_WORDS}\b[\w\s,']{{0,40}}\bworst (i'?ve|i have|ever|of my life)\b",
         rf"\b{_PAIN_WORDS}\b[\w\s,']{{0,25}}\b(came on suddenly|out of nowhere|is severe|unbearable|excruciating)",
         r"\bworst\b[\w\s]{0,15}\bpain\b",
         r"\b(10|ten) ?(/|out of) ?(10|ten)\b",
@@ -62,6 +63,9 @@ PATTERNS: Dict[str, Pattern[str]] = {
         r"\b(swollen|swelling|puffy|puffed( up)?|ballooned|swelled( up)?|hot|warm|red)\b[\w\s,']{0,60}\b(calf|calves|shin)\b",
         r"\b(calf|calves)\b[\w\s,']{0,40}\b(swollen|swelling|puffy|puffed( up)?|ballooned|swelled( up)?|hot|warm|red)\b",
         r"\b(one|left|right) (leg|calf)\b[\w\s,']{0,30}\b(swollen|swelling|bigger|fatter|larger|thicker|puffier|puffy|hot|hotter|warm|warmer|red)\b",
+        # One leg measurably bigger than the other, however the sentence gets there.
+        r"\b(calf|calves|leg|ankle)\b[^.?!]{0,120}\b(bigger|larger|fatter|thicker|puffier|more swollen)\b[\w\s]{0,15}"
+        r"\bthan (the|my) other\b",
         r"\b(leg|legs)\b[\w\s,']{0,20}\b(puffy|swollen)\b[\w\s,']{0,20}\b(red|hot|warm|sore|tender|painful)\b",
         r"\b(lower leg|back of (my|the|his|her) leg)\b[\w\s,']{0,50}\b(swollen|swelling|puffy)\b[\w\s,']{0,50}\b(warm|hot|red|shiny)\b",
         r"\bbehind (my|the) knee\b[\w\s,']{0,30}\b(swollen|swelling|red|hot|warm|painful|lump)\b",

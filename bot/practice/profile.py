@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import string
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Tuple
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -63,6 +65,24 @@ class SpecialDay:
 
 
 @dataclass(frozen=True)
+class CalendarSettings:
+    """Where the practice's busy times come from (an .ics feed) and how they are used."""
+
+    url: Optional[str]  # http(s):// or webcal:// (read as https://)
+    file: Optional[Path]  # a local .ics file, when there is no URL
+    refresh_minutes: int
+    buffer_minutes: int  # kept free between a booked event and a session, both sides
+
+    @property
+    def source(self) -> str:
+        return self.url or str(self.file)
+
+
+# The placeholders a prefilled booking link may use (booking.link_template).
+LINK_PLACEHOLDERS = frozenset({"name", "phone", "email", "date", "time", "service"})
+
+
+@dataclass(frozen=True)
 class PracticeProfile:
     name: str
     timezone: ZoneInfo
@@ -86,6 +106,8 @@ class PracticeProfile:
     etiquette: str
     emergency_number: str
     raw: Dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
+    calendar: Optional[CalendarSettings] = None  # no feed: offer any time inside opening hours
+    booking_link_template: str = ""  # the online booking page with {name}, {date}, ... filled in
 
     # -- small conveniences used by answers -------------------------------
     @property
@@ -163,6 +185,63 @@ def _positive_number(value: Any, field_name: str, path: Optional[Path]) -> float
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
         raise ProfileError(field_name, f"must be a positive number, got {value!r}", path)
     return value
+
+
+def _whole_minutes(section: Mapping[str, Any], key: str, default: int, low: int, path: Optional[Path]) -> int:
+    value = section.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < low:
+        raise ProfileError(f"calendar.{key}", f"must be a whole number of minutes, {low} or more, got {value!r}", path)
+    return value
+
+
+def parse_calendar(data: Any, path: Optional[Path] = None) -> Optional[CalendarSettings]:
+    """The optional `calendar:` section: a feed `url` or `file`, refresh and buffer minutes."""
+    if data is None:
+        return None
+    if not isinstance(data, Mapping):
+        raise ProfileError("calendar", "must be a mapping with a url or a file", path)
+    url = str(data.get("url") or "").strip() or None
+    file_text = str(data.get("file") or "").strip() or None
+    if bool(url) == bool(file_text):
+        raise ProfileError("calendar", "needs exactly one of 'url' or 'file'", path)
+    if url:
+        if url.lower().startswith("webcal://"):
+            url = "https://" + url[len("webcal://") :]
+        if not url.lower().startswith(("http://", "https://")) or not urlsplit(url).hostname:
+            raise ProfileError("calendar.url", "must be an http://, https:// or webcal:// address", path)
+    file = None
+    if file_text:
+        file = Path(file_text).expanduser()
+        if not file.is_absolute():
+            # Relative to the profile file, so a profile kept elsewhere can keep its feed beside it.
+            file = (path.parent if path else REPO_ROOT) / file
+    return CalendarSettings(
+        url=url,
+        file=file,
+        refresh_minutes=_whole_minutes(data, "refresh_minutes", 15, 1, path),
+        buffer_minutes=_whole_minutes(data, "buffer_minutes", 0, 0, path),
+    )
+
+
+def parse_link_template(value: Any, path: Optional[Path] = None) -> str:
+    """booking.link_template: an http(s) address using only the known {placeholders}."""
+    if value in (None, ""):
+        return ""
+    text = str(value).strip()
+    if not text.startswith(("http://", "https://")):
+        raise ProfileError("booking.link_template", "must start with http:// or https://", path)
+    try:
+        fields = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(text)]
+    except ValueError:
+        raise ProfileError("booking.link_template", "has an unmatched { or }", path) from None
+    if any(spec or conversion for name, spec, conversion in fields if name is not None):
+        raise ProfileError("booking.link_template", "placeholders take no format, e.g. {date}, not {date:%d}", path)
+    names = {name for name, _, _ in fields if name is not None}
+    unknown = sorted(names - LINK_PLACEHOLDERS)
+    if unknown:
+        known = ", ".join("{" + n + "}" for n in sorted(LINK_PLACEHOLDERS))
+        raise ProfileError("booking.link_template", f"unknown placeholder {{{unknown[0]}}} (use {known})", path)
+    return text
 
 
 def parse_profile(data: Any, path: Optional[Path] = None) -> PracticeProfile:
@@ -268,6 +347,8 @@ def parse_profile(data: Any, path: Optional[Path] = None) -> PracticeProfile:
         etiquette=_text(data, "etiquette", path),
         emergency_number=str(data.get("emergency_number") or "911").strip(),
         raw=dict(data),
+        calendar=parse_calendar(data.get("calendar"), path),
+        booking_link_template=parse_link_template(booking.get("link_template"), path),
     )
 
 

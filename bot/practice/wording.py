@@ -7,7 +7,7 @@ Pure functions; the practice's time zone comes from the profile.
 from __future__ import annotations
 
 import datetime as dt
-from typing import List, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 from bot.practice.profile import WEEKDAYS, PracticeProfile, TimeRange
 from bot.practice.schedule import local_now, open_ranges
@@ -136,3 +136,23 @@ def describe_slot(profile: PracticeProfile, start: dt.datetime, now: dt.datetime
     else:
         day = date_text(local.date(), needs_year(local.date(), today))
     return f"{day} at {time_text(local.time())}"
+
+
+def free_times_text(slots: Sequence[dt.datetime]) -> str:
+    """'Free then: 10 am, 12:30 pm or 1 pm.' for one day's free start times ('' when none)."""
+    times = [time_text(slot.timetz().replace(tzinfo=None)) for slot in slots]
+    if not times:
+        return ""
+    joined = times[0] if len(times) == 1 else ", ".join(times[:-1]) + " or " + times[-1]
+    return f"Free then: {joined}."
+
+
+def time_problem_text(profile: PracticeProfile, problem: Optional[str]) -> str:
+    """Why a requested time can't be booked (bot.dates.requested_time's problem codes), in one sentence."""
+    return {
+        "past": "That time has already passed.",
+        "closed": "We're closed then.",
+        "too_soon": f"That's a little too soon for us to prepare (we need {profile.min_notice_hours} hours' notice).",
+        "too_far": f"We only take requests up to {profile.max_days_ahead} days ahead.",
+        "busy": "Sorry, that time is already booked.",
+    }.get(problem or "", "Sorry, I couldn't work out the day and time.")

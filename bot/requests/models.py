@@ -1,4 +1,4 @@
-"""Booking and callback requests as the assistant records them, their reference codes and JSON form.
+"""Booking, callback and change requests as the assistant records them, their reference codes and JSON form.
 
 A request is a plain dataclass; bot.requests.store keeps them (database, else spool).
 """
@@ -16,10 +16,12 @@ from bot.practice import clock
 # No 0/O or 1/I: the code is read aloud over the phone.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 REFERENCE_LENGTH = 5
-REFERENCE_PREFIXES = {"booking": "RB", "callback": "RC"}
+REFERENCE_PREFIXES = {"booking": "RB", "callback": "RC", "change": "RX"}
 
 
 STATUSES = ("pending", "handled")
+# What a client asks to change about a booking they already made; staff act on it.
+CHANGE_KINDS = ("cancel", "move", "late")
 # Staff fields, set from the console or the CLI; a request starts without them.
 STAFF_NOTE_MAX_CHARS = 2000
 
@@ -49,6 +51,10 @@ class BookingRequest:
     include_glutes: Optional[bool] = None
     note: str = ""
     prenatal_flag: bool = False
+    # The client mentioned a warning sign (recent surgery, a clot, pregnancy complications, ...):
+    # a therapist checks it is safe, perhaps with their doctor, before confirming.
+    needs_clearance: bool = False
+    clearance_reason: str = ""
     channel: str = ""
     sender_id: str = ""
     status: str = "pending"
@@ -90,8 +96,46 @@ class CallbackRequest:
         _check_common(self)
 
 
-ClientRequest = Union[BookingRequest, CallbackRequest]
-REQUEST_TYPES: Dict[str, Type[Any]] = {"booking": BookingRequest, "callback": CallbackRequest}
+@dataclass(kw_only=True)
+class ChangeRequest:
+    """A client's wish to cancel or move a booking, or word that they are running late.
+
+    Always a new request for staff: the booking it is about is never edited.
+    """
+
+    kind: ClassVar[str] = "change"
+
+    reference: str = ""  # filled in by RequestStore.save() when empty
+    created_at: dt.datetime = field(default_factory=clock.now)
+    change_kind: str  # one of CHANGE_KINDS
+    about_reference: str  # the booking request it is about
+    name: str
+    phone: Optional[str] = None
+    email: Optional[str] = None
+    requested_start: Optional[dt.datetime] = None  # "move": the new time asked for
+    requested_text: str = ""
+    note: str = ""  # the client's own words, e.g. "running 10 minutes late"
+    channel: str = ""
+    sender_id: str = ""
+    status: str = "pending"
+    handled_at: Optional[dt.datetime] = None
+    handled_by: str = ""  # the staff member who marked it handled
+    called_back_at: Optional[dt.datetime] = None  # staff called (or texted) the client back
+    staff_note: str = ""
+
+    def __post_init__(self) -> None:
+        if self.change_kind not in CHANGE_KINDS:
+            raise ValueError(f"change_kind must be one of {CHANGE_KINDS}, got {self.change_kind!r}")
+        require_aware(self.requested_start, "requested_start")
+        _check_common(self)
+
+
+ClientRequest = Union[BookingRequest, CallbackRequest, ChangeRequest]
+REQUEST_TYPES: Dict[str, Type[Any]] = {
+    "booking": BookingRequest,
+    "callback": CallbackRequest,
+    "change": ChangeRequest,
+}
 
 
 def _check_common(request: ClientRequest) -> None:
@@ -164,4 +208,11 @@ def request_of_kind(kind: str, values: Dict[str, Any]) -> ClientRequest:
         if "@" in phone and not email:
             phone, email = "", phone  # written before callbacks had an e-mail field
         values = {**values, "phone": phone, "email": email}
+    if kind == "booking":
+        # Rows written before the clearance flag existed hold NULL there.
+        values = {
+            **values,
+            "needs_clearance": bool(values.get("needs_clearance")),
+            "clearance_reason": values.get("clearance_reason") or "",
+        }
     return REQUEST_TYPES[kind](**values)

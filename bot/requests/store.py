@@ -1,4 +1,4 @@
-"""Durable storage for booking and callback requests.
+"""Durable storage for booking, callback and change requests.
 
 A client who asks for a booking or a callback is given a reference code, and
 the request must reach the staff even when the database is down. So save()
@@ -8,6 +8,11 @@ place) that flush_spool() later moves into the database.
 
 Works on SQLite and PostgreSQL through SQLAlchemy 1.4 Core. The database URL
 comes from the argument, else BOT_DATABASE_URL, else var/requests.db.
+
+Schema changes: a column added to `requests_table` below and named in
+ADDED_COLUMNS is added to an existing database on first use
+(_add_missing_columns): nullable, no default, so older rows read as "not set".
+Columns are never renamed or dropped.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import os
 import tempfile
 import threading
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
@@ -111,6 +116,8 @@ requests_table = sa.Table(
     sa.Column("include_glutes", sa.Boolean(create_constraint=False)),
     sa.Column("note", sa.Text()),
     sa.Column("prenatal_flag", sa.Boolean(create_constraint=False)),
+    sa.Column("needs_clearance", sa.Boolean(create_constraint=False)),
+    sa.Column("clearance_reason", sa.Text()),
     # callback
     sa.Column("best_time", sa.Text()),
     sa.Column("question", sa.Text()),
@@ -119,12 +126,24 @@ requests_table = sa.Table(
     sa.Column("handled_by", sa.Text()),
     sa.Column("called_back_at", UtcDateTime()),
     sa.Column("staff_note", sa.Text()),
+    # change (cancel, move, running late): which booking it is about (added later too)
+    sa.Column("change_kind", sa.Text()),
+    sa.Column("about_reference", sa.Text()),
     sa.Index("ix_client_requests_status_created", "status", "created_at"),
 )
 
 # Columns added after the first release. A database made before them gets them
 # on first use, nullable and empty, so old rows read as "no note, not called back".
-ADDED_COLUMNS = ("handled_by", "called_back_at", "staff_note")
+ADDED_COLUMNS = (
+    "handled_by",
+    "called_back_at",
+    "staff_note",
+    # the clearance flag on bookings, and change requests (issue 15)
+    "needs_clearance",
+    "clearance_reason",
+    "change_kind",
+    "about_reference",
+)
 
 
 def _add_missing_columns(engine: Engine) -> List[str]:
@@ -446,11 +465,11 @@ class RequestStore:
         sender_id: Optional[str] = None,
     ) -> List[ClientRequest]:
         """Requests oldest first (newest first if asked). status: pending, handled or all;
-        kind: booking, callback or None; sender_id: only that conversation's."""
+        kind: booking, callback, change or None; sender_id: only that conversation's."""
         if status not in (*STATUSES, "all"):
             raise ValueError(f"status must be pending, handled or all, got {status!r}")
         if kind is not None and kind not in REQUEST_TYPES:
-            raise ValueError(f"kind must be booking, callback or None, got {kind!r}")
+            raise ValueError(f"kind must be booking, callback, change or None, got {kind!r}")
         order = (requests_table.c.created_at, requests_table.c.reference)
         if newest_first:
             order = tuple(column.desc() for column in order)
@@ -464,6 +483,34 @@ class RequestStore:
         with self._connect() as conn:
             rows = conn.execute(query).all()
         return [_request_from_row(row) for row in rows]
+
+    def requests_from(
+        self,
+        channel: str,
+        sender_id: str = "",
+        phone: Optional[str] = None,
+        kinds: Sequence[str] = ("booking", "change"),
+    ) -> List[ClientRequest]:
+        """One client's own requests, oldest first, the spooled ones included.
+
+        Theirs means: made in this same conversation (channel and sender id),
+        or, when `phone` is given, with that phone number. Give `phone` only
+        where the channel vouches for it (a signed SMS from that number).
+        """
+        table = requests_table
+        mine = [sa.and_(table.c.channel == channel, table.c.sender_id == sender_id)] if sender_id else []
+        if phone:
+            mine.append(table.c.phone == phone)
+        if not mine:
+            return []
+        query = sa.select(table).where(sa.or_(*mine), table.c.kind.in_(list(kinds)))
+        with self._connect() as conn:
+            found = {r.reference: r for r in (_request_from_row(row) for row in conn.execute(query).all())}
+        for request in self.spooled_requests():
+            same_conversation = sender_id and (request.channel, request.sender_id) == (channel, sender_id)
+            if request.kind in kinds and (same_conversation or (phone and request.phone == phone)):
+                found.setdefault(request.reference, request)
+        return sorted(found.values(), key=lambda r: (r.created_at, r.reference))
 
     def mark_handled(self, reference: str, by: str = "") -> bool:
         """Mark a request handled; False if no request has that reference.

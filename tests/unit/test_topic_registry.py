@@ -50,10 +50,21 @@ def test_every_contract_key_is_in_the_registry():
     assert keys - set(topics.KEYS) == set()
 
 
+# Keys the shared contract lists that are not built yet; empty it as they land.
+NOT_BUILT_YET = {
+    "contraindications",
+    "aftercare_tips",
+    "areas_worked",
+    "services",
+    "frequency",
+    "benefits",
+    "credentials",
+}
+
+
 @pytest.mark.skipif(not SHARED_CONTRACT.exists(), reason="../shared/topics.md is not beside the repository")
-def test_the_repository_copy_renames_nothing_of_the_shared_contract():
-    # The shared contract may list keys not built yet; the copy never has a key the shared one lacks.
-    assert contract_keys(CONTRACT) <= contract_keys(SHARED_CONTRACT)
+def test_every_key_of_the_shared_contract_is_built():
+    assert contract_keys(SHARED_CONTRACT) - set(topics.KEYS) <= NOT_BUILT_YET
 
 
 def test_the_generated_files_match_the_registry():

@@ -223,3 +223,24 @@ async def test_audit_log_page_lists_actions(logged_in):
     await console.post(f"/requests/{console.references['booking']}/handle")
     _, html = await console.page("/audit")
     assert "handle" in html and console.references["booking"] in html and "login" in html
+
+
+async def test_change_requests_and_the_clearance_flag_show_in_the_inbox(logged_in):
+    from bot.requests.models import BookingRequest, ChangeRequest
+
+    console = logged_in
+    store = console.services.store
+    flagged = store.save(
+        BookingRequest(name="Kim Lee", phone="+15035550160", needs_clearance=True, clearance_reason="a recent surgery")
+    ).reference
+    move = store.save(
+        ChangeRequest(change_kind="move", about_reference=flagged, name="Kim Lee", note="can we do Friday instead?")
+    ).reference
+    response, html = await console.page("/")
+    assert response.status == 200
+    row = html[html.index(f'<tr id="{move}"') :]
+    row = row[: row.index("</tr>")]
+    assert "Change" in row and f"<b>Move:</b> {flagged}" in row and "can we do Friday instead?" in row
+    booking = html[html.index(f'<tr id="{flagged}"') :]
+    booking = booking[: booking.index("</tr>")]
+    assert "Needs clearance" in booking and "mentioned a recent surgery" in booking

@@ -18,6 +18,9 @@ from bot.nlu.red_flag_patterns import URGENT_KINDS, find_red_flag
         ("I'm 30 weeks pregnant and spotting", "pregnancy_warning"),
         ("chest pain when I climb stairs", "chest_breathing"),
         ("I passed out this morning", "urgent"),
+        ("a searing ache in my hip since the weekend", "severe_pain"),
+        ("the pain in my lower back is the worst I've ever felt", "severe_pain"),
+        ("my right leg has felt heavy for days and the ankle is visibly bigger than the other one", "blood_clot"),
     ],
 )
 def test_clear_warning_signs_are_caught(text, kind):
@@ -35,6 +38,9 @@ def test_clear_warning_signs_are_caught(text, kind):
         "pain down the back of my thigh when I sit, can massage help?",
         "What if I have to cancel because of a family emergency?",
         "do I keep my undies on",
+        "which massage is best for the worst kind of desk posture?",
+        "my left calf is tighter than the other after running",
+        "running 10 minutes late, sorry!",
     ],
 )
 def test_ordinary_questions_are_not_flagged(text):

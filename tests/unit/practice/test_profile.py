@@ -81,3 +81,36 @@ def test_edits_are_picked_up_without_restart(tmp_path: Path, monkeypatch):
 
     os.utime(path, (path.stat().st_atime, path.stat().st_mtime + 5))
     assert current_profile().service("massage_60").price == 99
+
+
+def test_a_calendar_feed_and_a_booking_link_template_are_read(tmp_path: Path):
+    data = with_change("calendar", {"url": "webcal://cal.example/p.ics", "refresh_minutes": 5, "buffer_minutes": 10})
+    profile = parse_profile(data)
+    assert profile.calendar.url == "https://cal.example/p.ics"  # webcal:// is https:// for a program
+    assert (profile.calendar.refresh_minutes, profile.calendar.buffer_minutes) == (5, 10)
+    from_file = parse_profile(with_change("calendar", {"file": "busy.ics"}), tmp_path / "profile.yml")
+    assert from_file.calendar.file == tmp_path / "busy.ics"  # beside the profile
+    assert (from_file.calendar.refresh_minutes, from_file.calendar.buffer_minutes) == (15, 0)
+    assert load_profile().calendar is None  # the demo has none: opening hours alone
+    assert "{name}" in load_profile().booking_link_template
+
+
+@pytest.mark.parametrize(
+    "path, value, field",
+    [
+        ("calendar", "https://cal.example/p.ics", "calendar"),
+        ("calendar", {"refresh_minutes": 5}, "calendar"),
+        ("calendar", {"url": "https://a.example/x.ics", "file": "x.ics"}, "calendar"),
+        ("calendar", {"url": "ftp://cal.example/p.ics"}, "calendar.url"),
+        ("calendar", {"url": "https://cal.example/p.ics", "refresh_minutes": 0}, "calendar.refresh_minutes"),
+        ("calendar", {"file": "busy.ics", "buffer_minutes": "15m"}, "calendar.buffer_minutes"),
+        ("booking.link_template", "book.example/?n={name}", "booking.link_template"),
+        ("booking.link_template", "https://book.example/?n={nickname}", "booking.link_template"),
+        ("booking.link_template", "https://book.example/?d={date:%d}", "booking.link_template"),
+        ("booking.link_template", "https://book.example/?n={name", "booking.link_template"),
+    ],
+)
+def test_bad_calendar_and_link_settings_are_named(path, value, field):
+    with pytest.raises(ProfileError) as error:
+        parse_profile(with_change(path, value))
+    assert error.value.field_name == field
