@@ -73,8 +73,9 @@ format: $(DEPS_OK) ## Apply ruff's safe fixes and formatting
 	$(RUFF) check --fix .
 	$(RUFF) format .
 
-run: $(MODEL) $(NODE_OK) ## Set up, train if needed, serve everything on localhost
-	$(PY) -m bot serve
+# WORKERS=2: two Rasa processes behind HAProxy, sharing the tracker store and a Redis lock store.
+run: $(MODEL) $(NODE_OK) ## Set up, train if needed, serve everything on localhost (WORKERS=N: N Rasa processes)
+	$(PY) -m bot serve $(if $(WORKERS),--workers $(WORKERS))
 
 shell: $(MODEL) ## Talk to the assistant in the terminal
 	$(PY) -m bot shell
