@@ -1,8 +1,11 @@
 """Answers about the practice itself, read from the practice profile at run time.
 
-One action serves every practice topic. Within a topic, a few keywords pick the
+One action serves every practice topic. A few topics are built from the
+profile's facts by a function below; within them, a few keywords pick the
 facet the client asked about ("where do I park?" gets parking first), so the
-answer stays short instead of reciting the whole policy.
+answer stays short instead of reciting the whole policy. Every other practice
+topic is answered with the text the practice wrote under `answers:` in its
+profile.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.replies import BOOK, MORE, TALK, Reply, send
+from bot import topics
 from bot.answers.hours import answer_hours_question
 from bot.practice import clock
 from bot.practice.profile import PracticeProfile, current_profile
@@ -170,9 +174,28 @@ ANSWERS: Dict[str, Callable[[PracticeProfile, str, dt.datetime], Reply]] = {
 }
 
 
+def written_answer(p: PracticeProfile, topic: str) -> Reply:
+    """The practice's own answer from the profile's `answers:`; a person when it wrote none."""
+    answer = p.answers.get(topic)
+    if answer is None:
+        web = f"A therapist can answer that best. Call us on {p.phone}, or ask here to talk to a therapist."
+        return Reply(
+            web, f"A therapist can answer that best. Call {p.phone}.", buttons=(TALK, MORE), sms_buttons=(TALK,)
+        )
+    return Reply(answer.web, answer.sms)
+
+
+def answers_topic(topic: Optional[str]) -> bool:
+    """Whether this action answers the topic: a function above, or the profile's written answer."""
+    return topic in ANSWERS or topic in topics.PRACTICE_TOPICS
+
+
 def practice_answer(topic: str, text: str, now: dt.datetime, profile: Optional[PracticeProfile] = None) -> Reply:
     """The reply for a practice topic, from the current profile."""
-    return ANSWERS[topic](profile or current_profile(), text or "", now)
+    profile = profile or current_profile()
+    if topic in ANSWERS:
+        return ANSWERS[topic](profile, text or "", now)
+    return written_answer(profile, topic)
 
 
 class ActionPracticeAnswer(Action):
@@ -183,7 +206,7 @@ class ActionPracticeAnswer(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         topic = tracker.get_intent_of_latest_message()
-        if topic not in ANSWERS:
+        if not answers_topic(topic):
             dispatcher.utter_message(response="utter_what_can_you_do")
             return []
         text = tracker.latest_message.get("text") or ""

@@ -22,6 +22,7 @@ WHAT_YOU_DESCRIBE = {
     "blood_clot": "signs that could mean a blood clot",
     "pregnancy_warning": "those pregnancy symptoms",
     "chest_breathing": "chest pain or trouble breathing",
+    "infection": "a rash, an infection or a contagious illness",
     "urgent": "what you describe",
 }
 CALLBACK = ("Request a call back", "/talk_to_therapist")

@@ -84,6 +84,14 @@ TOPICS: Tuple[Topic, ...] = (
     _practice("payment_insurance", "payment and insurance"),
     _practice("therapist_preference", "choosing your therapist"),
     _practice("session_etiquette", "what's normal during a massage"),
+    # What real clients also ask (answered from the profile's `answers:`)
+    _practice("contraindications", "when massage isn't a good idea"),
+    _practice("aftercare_tips", "what to do after your massage"),
+    _practice("areas_worked", "which parts of the body are massaged"),
+    _practice("services", "the kinds of massage we offer"),
+    _practice("frequency", "how often to come"),
+    _practice("benefits", "what massage is good for"),
+    _practice("credentials", "our therapists' training and licences"),
     # Conversation and handoff
     Topic("book_appointment", CONVERSATION, "booking a visit"),
     # A booking the client already made: found by conversation, SMS number or reference (actions/existing_booking.py).

@@ -66,6 +66,7 @@ RASA_DEFAULT_CONFIG = REPO / "tools" / "baselines" / "rasa_default.yml"
 TEST_DIR = REPO / "tests" / "model"
 HELDOUT = "heldout.yml"
 NOT_RED_FLAGS = "not_red_flags.yml"
+BENIGN = "benign.yml"  # everyday messages with body and health words in passing
 FALLBACK_INTENT = "nlu_fallback"  # Rasa's FallbackClassifier: too unsure to name a topic
 BOUNDARY_INTENT = "inappropriate_request"  # the sexual-boundary reply
 # Either outcome is safe for a warning sign: the safety answer or a person.
@@ -110,7 +111,7 @@ def load_examples(path: Path) -> List[Example]:
 
 def scored_sets() -> Dict[str, List[Example]]:
     """The held-out file, the ordinary-health-question set and every red-flag set."""
-    names = [HELDOUT, NOT_RED_FLAGS] + sorted(p.name for p in TEST_DIR.glob("red_flags*.yml"))
+    names = [HELDOUT, NOT_RED_FLAGS, BENIGN] + sorted(p.name for p in TEST_DIR.glob("red_flags*.yml"))
     missing = [name for name in names if not (TEST_DIR / name).exists()]
     if missing:
         raise SystemExit(f"missing test files in {TEST_DIR}: {', '.join(missing)}")
@@ -979,19 +980,18 @@ def _red_flag_section(results: Results) -> List[str]:
             for m in MODELS
         ]
         lines.append(f"| {name} | {len(results.sets[name])} | " + " | ".join(cells) + " |")
-    truth = results.truth(NOT_RED_FLAGS)
-    lines += [
-        "",
-        f"Ordinary health questions (`{NOT_RED_FLAGS}`, {len(truth)}): wrongly sent to the "
-        "safety answer, and topic accuracy:",
-        "",
-    ]
-    for m in MODELS:
-        predicted = results.predictions[m][NOT_RED_FLAGS]
-        lines.append(
-            f"- {SHORT[m]}: {_ratio(share(predicted, {RED_FLAG_INTENT}))} flagged; "
-            f"topic accuracy {accuracy(truth, predicted):.3f}"
-        )
+    for name, what in (
+        (NOT_RED_FLAGS, "Ordinary health questions"),
+        (BENIGN, "Everyday messages (target: <= 1% flagged)"),
+    ):
+        truth = results.truth(name)
+        lines += ["", f"{what} (`{name}`, {len(truth)}): wrongly sent to the safety answer, and topic accuracy:", ""]
+        for m in MODELS:
+            predicted = results.predictions[m][name]
+            lines.append(
+                f"- {SHORT[m]}: {_ratio(share(predicted, {RED_FLAG_INTENT}))} flagged; "
+                f"topic accuracy {accuracy(truth, predicted):.3f}"
+            )
     return lines
 
 

@@ -60,6 +60,16 @@ def fits_two_segments(text: str) -> bool:
     return sms_segments(text) <= MAX_SEGMENTS
 
 
+# Room an answer leaves for the numbered options the SMS channel adds below it
+# ("Reply 1 for Book, 2 for Talk to a therapist.").
+OPTIONS_ROOM = 50
+
+
+def fits_with_options(text: str) -> bool:
+    """Whether `text` and a line of numbered options fit two segments together."""
+    return fits_two_segments(text + "\n" + "-" * OPTIONS_ROOM)
+
+
 _SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
 
 

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from bot.channels.sms_text import fits_with_options, is_gsm7
 from bot.paths import REPO_ROOT
 
 DEFAULT_PROFILE_PATH = REPO_ROOT / "practice" / "profile.yml"
@@ -55,6 +56,14 @@ class Therapist:
     name: str
     gender: str
     specialties: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class WrittenAnswer:
+    """A practice's own answer to a topic: full text for the web, plain short text for SMS."""
+
+    web: str
+    sms: str
 
 
 @dataclass(frozen=True)
@@ -105,6 +114,8 @@ class PracticeProfile:
     therapists: Tuple[Therapist, ...]
     etiquette: str
     emergency_number: str
+    # Topic key -> the practice's written answer (practice/profile.yml `answers:`).
+    answers: Dict[str, WrittenAnswer] = field(default_factory=dict)
     raw: Dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
     calendar: Optional[CalendarSettings] = None  # no feed: offer any time inside opening hours
     booking_link_template: str = ""  # the online booking page with {name}, {date}, ... filled in
@@ -244,6 +255,26 @@ def parse_link_template(value: Any, path: Optional[Path] = None) -> str:
     return text
 
 
+def _answers(data: Any, path: Optional[Path]) -> Dict[str, WrittenAnswer]:
+    """The `answers:` section: per topic key, a `web:` and an `sms:` text."""
+    if data in (None, ""):
+        return {}
+    if not isinstance(data, Mapping):
+        raise ProfileError("answers", "must map topic keys to a web and an sms answer", path)
+    answers = {}
+    for key, item in data.items():
+        prefix = f"answers.{key}."
+        web, sms = _text(item, "web", path, prefix), _text(item, "sms", path, prefix)
+        if not (sms.isascii() and is_gsm7(sms)):
+            raise ProfileError(f"{prefix}sms", "must be plain text (no curly quotes, dashes or emoji)", path)
+        if not fits_with_options(sms):
+            raise ProfileError(
+                f"{prefix}sms", "is too long for two text messages with the reply options: shorten it", path
+            )
+        answers[str(key)] = WrittenAnswer(web, sms)
+    return answers
+
+
 def parse_profile(data: Any, path: Optional[Path] = None) -> PracticeProfile:
     """Validate a profile mapping (as read from YAML) and build a PracticeProfile."""
     if not isinstance(data, Mapping):
@@ -346,6 +377,7 @@ def parse_profile(data: Any, path: Optional[Path] = None) -> PracticeProfile:
         therapists=tuple(therapists),
         etiquette=_text(data, "etiquette", path),
         emergency_number=str(data.get("emergency_number") or "911").strip(),
+        answers=_answers(data.get("answers"), path),
         raw=dict(data),
         calendar=parse_calendar(data.get("calendar"), path),
         booking_link_template=parse_link_template(booking.get("link_template"), path),

@@ -23,9 +23,9 @@ from tools.evaluate import (
 )
 
 # The gate on accuracy over all rows: raise it as accuracy improves, never lower it to pass.
-DEV_ACCURACY_GATE = 0.55  # the first model measured scored 0.585
-# Off until the red-flag pattern work lands; then every strict red flag must reach the safety answer.
-REDFLAG_GATE = False
+DEV_ACCURACY_GATE = 0.70  # 0.585 at first; 0.75-0.77 with the real-client training data (wip/data), varying by retrain
+# Every strict red flag must reach the safety answer (model and red-flag patterns together).
+REDFLAG_GATE = True
 
 
 @pytest.fixture(scope="module")

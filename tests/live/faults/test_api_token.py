@@ -129,4 +129,4 @@ def test_tracker_api_refuses_without_the_token_and_resume_uses_it(make_servers):
     assert answers(servers.base_url, other)
 
     refused = run_cli({**cli_env, API_TOKEN_ENV: "wrong"}, "resume", sender)
-    assert refused.returncode == 1 and "refused the resume (401)" in refused.stderr
+    assert refused.returncode == 1 and "refused the request (401): the API token did not match" in refused.stderr

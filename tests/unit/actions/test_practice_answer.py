@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from actions.practice_answer import ActionPracticeAnswer
+from actions.practice_answer import ANSWERS, ActionPracticeAnswer
 from bot import topics
+from bot.channels.sms import compose_sms_reply
+from bot.channels.sms_text import sms_segments
 from bot.practice import schedule
 from bot.practice.profile import current_profile
 from tests.unit.actions.action_helpers import (
@@ -222,6 +224,47 @@ def test_tipping_and_etiquette_come_from_the_profile(ask, edit_profile):
     edit_profile(lambda raw: raw["policies"].update(tipping="We don't accept tips."))
     assert ask("tipping", "should I tip?")["text"] == "We don't accept tips."
     assert ask("session_etiquette", "is it ok to fall asleep?")["text"].startswith("Talk as much or as little")
+
+
+WRITTEN = tuple(t for t in PRACTICE_TOPICS if t not in ANSWERS)  # answered from the profile's `answers:`
+HEALTH_ANSWERS = ("contraindications", "aftercare_tips", "benefits")
+
+
+@pytest.mark.parametrize("topic", WRITTEN)
+def test_written_answers_come_from_the_profile(ask, edit_profile, topic):
+    answer = current_profile().answers[topic]
+    assert ask(topic, "a question")["text"] == answer.web
+    assert ask(topic, "a question", channel="sms")["text"] == answer.sms
+    edit_profile(lambda raw: raw["answers"][topic].update(web="Our own words.", sms="Short words."))
+    assert ask(topic)["text"] == "Our own words."
+    assert ask(topic, channel="sms")["text"] == "Short words."
+
+
+@pytest.mark.parametrize("topic", WRITTEN)
+def test_written_sms_answers_reach_the_client_whole_with_their_options(ask, topic):
+    message = ask(topic, channel="sms")
+    bodies, options = compose_sms_reply([message])
+    assert len(bodies) == 1 and bodies[0].startswith(message["text"]), "the SMS answer was cut: shorten it"
+    assert sms_segments(bodies[0]) <= 2 and len(options) == len(message["buttons"]) > 0
+
+
+@pytest.mark.parametrize("topic", HEALTH_ANSWERS)
+def test_health_answers_end_by_sending_the_client_to_their_doctor(ask, topic):
+    for channel in ("rest", "sms"):
+        assert ask(topic, channel=channel)["text"].lower().endswith("tell us, and check with your doctor.")
+
+
+def test_the_services_answer_agrees_with_the_services_list(ask):
+    web, sms = ask("services")["text"], ask("services", channel="sms")["text"]
+    for service in current_profile().services:
+        assert str(service.minutes) in web and str(service.minutes) in sms, service.name
+    assert "prenatal" in web and "prenatal" in sms
+
+
+def test_a_topic_the_practice_wrote_no_answer_for_goes_to_a_person(ask, edit_profile):
+    edit_profile(lambda raw: raw["answers"].pop("frequency"))
+    message = ask("frequency", "how often should I come?")
+    assert "+1 415 555 0100" in message["text"] and "/talk_to_therapist" in payloads(message)
 
 
 def test_hours_answer_uses_the_pinned_clock(ask, pinned_clock):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from actions.red_flag import WHAT_YOU_DESCRIBE, ActionRedFlag
-from bot.nlu.red_flag_patterns import URGENT_KINDS
+from bot.nlu.red_flag_patterns import PATTERNS, URGENT_KINDS
 from tests.unit.actions.action_helpers import CHANNELS, assert_sms_text, entity, only_message, payloads
 
 URGENT = sorted(URGENT_KINDS)
@@ -130,3 +130,7 @@ def test_every_channel_gets_an_answer_never_an_faq(red_flag, channel):
     message = red_flag("sudden severe pain in my hip", channel=channel)
     assert message["response"] is None
     assert "doctor" in message["text"] or "911" in message["text"]
+
+
+def test_every_kind_the_patterns_find_is_described():
+    assert set(PATTERNS) == set(WHAT_YOU_DESCRIBE)

@@ -52,6 +52,11 @@ def test_demo_profile_loads_with_sensible_values():
         ("policies.payment_methods", [], "policies.payment_methods"),
         ("holidays.0.date", "Christmas", "holidays[0].date"),
         ("first_visit.arrive_early_minutes", 0, "first_visit.arrive_early_minutes"),
+        ("answers", "ask us", "answers"),
+        ("answers.frequency.sms", KeyError, "answers.frequency.sms"),
+        ("answers.services.web", "", "answers.services.web"),
+        ("answers.benefits.sms", "Massage helps \u2014 tell us \U0001f60a", "answers.benefits.sms"),
+        ("answers.credentials.sms", "All our therapists are licensed. " * 8, "answers.credentials.sms"),
     ],
 )
 def test_bad_field_is_named(path, value, field):
@@ -114,3 +119,16 @@ def test_bad_calendar_and_link_settings_are_named(path, value, field):
     with pytest.raises(ProfileError) as error:
         parse_profile(with_change(path, value))
     assert error.value.field_name == field
+
+
+def test_answers_are_optional_and_keep_their_text():
+    assert parse_profile(with_change("answers", KeyError)).answers == {}
+    answer = load_profile().answers["frequency"]
+    assert answer.web != answer.sms and answer.sms.isascii()
+
+
+def test_an_sms_answer_may_fill_what_two_texts_hold_beside_the_options():
+    # 306 characters fit two texts; the reply options take a line of their own.
+    parse_profile(with_change("answers.frequency.sms", "x" * 250))
+    with pytest.raises(ProfileError, match="too long for two text messages"):
+        parse_profile(with_change("answers.frequency.sms", "x" * 260))

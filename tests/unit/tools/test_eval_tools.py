@@ -12,6 +12,7 @@ import yaml
 import tools.evaluate as evaluate
 from bot.paths import REPO_ROOT
 from tools.evaluate import (
+    BENIGN,
     BOUNDARY_INTENT,
     DEV,
     DEV_ENV,
@@ -136,22 +137,26 @@ def _results() -> Results:
     sets = {
         HELDOUT: [("hours", "when are you open"), ("pricing", "how much"), ("hours", "open sunday?")],
         NOT_RED_FLAGS: [("pregnancy", "I'm pregnant, is massage ok")],
+        BENIGN: [("book_appointment", "book me in, my legs are tired from gardening")],
         "red_flags.yml": [("medical_red_flag", "my calf is swollen and hot"), ("medical_red_flag", "numb foot")],
     }
     predictions = {
         OURS: {
             HELDOUT: ["hours", "pricing", "hours"],
             NOT_RED_FLAGS: ["pregnancy"],
+            BENIGN: ["book_appointment"],
             "red_flags.yml": ["medical_red_flag", "medical_red_flag"],
         },
         RASA_DEFAULT: {
             HELDOUT: ["hours", FALLBACK_INTENT, "pricing"],
             NOT_RED_FLAGS: ["medical_red_flag"],
+            BENIGN: ["medical_red_flag"],
             "red_flags.yml": ["medical_red_flag", "talk_to_therapist"],
         },
         TFIDF: {
             HELDOUT: ["hours", "pricing", "pricing"],
             NOT_RED_FLAGS: ["pregnancy"],
+            BENIGN: ["book_appointment"],
             "red_flags.yml": ["soreness_pain", "medical_red_flag"],
         },
     }
