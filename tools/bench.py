@@ -19,6 +19,11 @@ practice FAQ, a booking, turn 5 vs turn 40 of a long conversation) and reports
 each stage's CPU. Every load level also gives the servers' CPU per message,
 read from /proc.
 
+With --workers N (`make bench WORKERS=N`) ours is served as `make run WORKERS=N`
+does: N Rasa processes behind Debian's HAProxy, sharing the SQLite tracker store
+and a Redis lock store (bot/cli/workers.py); memory and CPU are then summed over
+the Rasa processes, HAProxy and Redis, and the report is reports/bench-workers-N.md.
+
 Writes reports/bench.md, reports/bench_stages.json and reports/bench_latency.png,
 and ends with one line: `bench: p95_ms_at_10=... msgs_per_s=... rss_mb=...
 floor_ratio_p95=... p95_ms_at_50=... cpu_ms_per_msg=...`.
@@ -41,6 +46,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
+import yaml
+
+from bot.cli import workers as worker_pool
 from bot.cli.serve import (
     action_server_command,
     api_token,
@@ -183,12 +191,18 @@ def drive(
 ) -> None:
     """Warm up, measure the stages one message at a time, then each load level in turn;
     memory and CPU are read around each."""
-    base_url, rasa_pid = served.url, served.rasa.pid
+    base_url, rasa_pids = served.url, served.rasa_pids
     actions_pid = served.actions.pid if served.actions else None
+
+    def rasa_cpu() -> float:
+        return sum(cpu_seconds(pid) for pid in rasa_pids)
+
+    def rasa_rss() -> float:
+        return sum(tree_rss_mib(pid) for pid in rasa_pids)
 
     def measured(clients: int, paused: bool, duration: float, seed: int) -> Level:
         options = {} if paused else {"think_time_s": (0.0, 0.0)}
-        cpu_before = cpu_seconds(rasa_pid), cpu_seconds(actions_pid)
+        cpu_before = rasa_cpu(), cpu_seconds(actions_pid)
         result: LoadResult = asyncio.run(
             run_load(base_url, clients, duration_s=duration, scripts=scripts, seed=seed, **options)
         )
@@ -197,16 +211,16 @@ def drive(
             clients,
             paused,
             result.summary(),
-            tree_rss_mib(rasa_pid),
+            rasa_rss(),
             tree_rss_mib(actions_pid) if actions_pid else None,
             list(result.samples),
-            (cpu_seconds(rasa_pid) - cpu_before[0]) * 1000 / sent,
+            (rasa_cpu() - cpu_before[0]) * 1000 / sent,
             (cpu_seconds(actions_pid) - cpu_before[1]) * 1000 / sent if actions_pid else None,
         )
 
     # The first replies load lazily built parts of the model; they are not measured.
     asyncio.run(run_load(base_url, 2, conversations=2 * len(scripts), scripts=scripts, think_time_s=(0.0, 0.0), seed=0))
-    run.idle_rss_mib = tree_rss_mib(rasa_pid)
+    run.idle_rss_mib = rasa_rss()
     run.stages = probe(served)
     print(f"  {run.name}: stage probe: {_probe_line(run.stages)}", flush=True)
     for clients in levels:
@@ -261,6 +275,12 @@ class Served:
     rasa_record: Path  # tools.stages' JSON lines
     actions: Optional[subprocess.Popen] = None
     actions_record: Optional[Path] = None
+    # With workers: the other Rasa processes, HAProxy and Redis, counted with `rasa`.
+    more: List[subprocess.Popen] = field(default_factory=list)
+
+    @property
+    def rasa_pids(self) -> List[int]:
+        return [self.rasa.pid] + [process.pid for process in self.more]
 
 
 def with_stages(command: List[str], record: Path) -> List[str]:
@@ -296,6 +316,60 @@ def our_servers(workdir: Path) -> Iterator[Served]:
             )
         )
         yield Served(f"http://127.0.0.1:{rasa_port}", processes[1], records[1], processes[0], records[0])
+    finally:
+        stop_all(list(reversed(processes)))
+
+
+@contextlib.contextmanager
+def our_workers(workdir: Path, workers: int) -> Iterator[Served]:
+    """As `make run WORKERS=N` starts them: the action server, N Rasa processes behind
+    HAProxy, a Redis lock store; every Rasa process records its stages to one file."""
+    env = pinned_env(workdir)
+    actions_port, proxy_port, redis_port = free_port(), free_port(), free_port()
+    rasa_ports = [free_port() for _ in range(workers)]
+    endpoints = write_local_endpoints(workdir / "endpoints.yml", actions_port, workdir / "conversations.db")
+    lock_store = worker_pool.redis_lock_store(redis_port)
+    endpoints.write_text(endpoints.read_text() + yaml.safe_dump({"lock_store": lock_store}))
+    records = workdir / "actions-stages.jsonl", workdir / "rasa-stages.jsonl"
+    processes: List[subprocess.Popen] = []
+    try:
+        redis = subprocess.Popen(worker_pool.redis_command(redis_port, workdir), cwd=workdir, stdout=subprocess.DEVNULL)
+        processes.append(redis)
+        worker_pool.wait_for_port(redis_port, 30, redis)
+        actions = _start(
+            with_stages(action_server_command(actions_port), records[0]),
+            REPO,
+            env,
+            workdir / "actions.log",
+            f"http://127.0.0.1:{actions_port}/health",
+        )
+        processes.append(actions)
+        rasa = []
+        for index, port in enumerate(rasa_ports):
+            command = rasa_server_command(port, MODEL, str(endpoints), token=api_token(env), interface="127.0.0.1")
+            rasa.append(
+                _start(
+                    with_stages(command, records[1]),
+                    REPO,
+                    env,
+                    workdir / f"rasa-{index}.log",
+                    f"http://127.0.0.1:{port}/",
+                )
+            )
+            processes.append(rasa[-1])
+        config = workdir / "haproxy.cfg"
+        config.write_text(worker_pool.haproxy_config("127.0.0.1", proxy_port, rasa_ports))
+        proxy = _start(
+            worker_pool.haproxy_command(config),
+            workdir,
+            env,
+            workdir / "haproxy.log",
+            f"http://127.0.0.1:{proxy_port}/",
+        )
+        processes.append(proxy)
+        yield Served(
+            f"http://127.0.0.1:{proxy_port}", rasa[0], records[1], actions, records[0], [*rasa[1:], proxy, redis]
+        )
     finally:
         stop_all(list(reversed(processes)))
 
@@ -441,8 +515,10 @@ def write_report(
     facts: Dict[str, str],
     load_at_start: str,
     out: Path,
+    workers: int = 1,
 ) -> Headline:
-    plot_latency(ours, floor, out / "bench_latency.png")
+    stem = "bench" if workers <= 1 else f"bench-workers-{workers}"
+    plot_latency(ours, floor, out / f"{stem}_latency.png")
     head = headline(ours, floor)
     lines = [
         "# Benchmark: REST reply latency, throughput, memory",
@@ -454,13 +530,19 @@ def write_report(
         "",
     ]
     lines += machine.markdown(facts, load_at_start, machine.load_average())
+    served_as = (
+        "served like `make run` (action server + `rasa run` with every channel, SQLite tracker store)"
+        if workers <= 1
+        else f"served like `make run WORKERS={workers}` (action server + {workers} `rasa run` processes with every "
+        "channel behind HAProxy, sharing the SQLite tracker store and a Redis lock store; Rasa's RSS and CPU below "
+        "are summed over the Rasa processes, HAProxy and Redis)"
+    )
     lines += [
         "",
         "## What ran",
         "",
-        f"- **ours**: `{machine.shown(MODEL)}` ({MODEL.stat().st_size / 1e6:.1f} MB) served like `make run` "
-        "(action server + `rasa run` with every channel, SQLite tracker store), request store and logs in a "
-        f"temporary folder, clock pinned to {PINNED_NOW}",
+        f"- **ours**: `{machine.shown(MODEL)}` ({MODEL.stat().st_size / 1e6:.1f} MB) {served_as}, request store "
+        f"and logs in a temporary folder, clock pinned to {PINNED_NOW}",
         "- **floor**: a bare Rasa assistant (`tools/baselines/floor/`: two intents, a canned reply each, Rasa's "
         "default config) trained in this run, served by the same `rasa run` command with only the REST channel "
         "and the in-memory tracker store",
@@ -517,7 +599,7 @@ def write_report(
     floor_size = floor_model.stat().st_size / 1e6
     lines += [
         "",
-        "![reply latency by concurrency](bench_latency.png)",
+        f"![reply latency by concurrency]({stem}_latency.png)",
         "",
         "| | ours | floor | ratio |",
         "|---|---|---|---|",
@@ -594,8 +676,8 @@ def write_report(
         lines.append("- the per-sender rate limit never triggered (each conversation has its own sender id)")
     lines += ["", "## How long each stage took", "", "| stage | seconds |", "|---|---|"]
     lines += [f"| {name} | {value:.0f} |" for name, value in stages]
-    (out / "bench.md").write_text("\n".join(lines) + "\n")
-    (out / "bench_stages.json").write_text(json.dumps(figures_for_json(ours, floor, head), indent=1) + "\n")
+    (out / f"{stem}.md").write_text("\n".join(lines) + "\n")
+    (out / f"{stem}_stages.json").write_text(json.dumps(figures_for_json(ours, floor, head), indent=1) + "\n")
     return head
 
 
@@ -640,7 +722,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--seconds", type=float, default=15.0, help="load time per concurrency level")
     parser.add_argument("--capacity-seconds", type=float, default=10.0, help="0 skips the capacity run")
     parser.add_argument("--out", type=Path, default=REPO / "reports")
+    parser.add_argument("--workers", type=int, default=1, help="N Rasa processes behind HAProxy (make run WORKERS=N)")
     args = parser.parse_args(argv)
+    if args.workers > 1 and worker_pool.missing_programs():
+        missing = ", ".join(worker_pool.missing_programs())
+        print(f"--workers needs {missing} ({worker_pool.INSTALL_HINT})", file=sys.stderr)
+        return 1
     if not MODEL.exists():
         print(f"No trained model at {MODEL}: run `make train` first.", file=sys.stderr)
         return 1
@@ -663,7 +750,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-") as folder:
         workdir = Path(folder)
         mark = time.monotonic()
-        with our_servers(workdir) as served:
+        with our_servers(workdir) if args.workers <= 1 else our_workers(workdir, args.workers) as served:
             ours.start_s = time.monotonic() - mark
             mark = stage("ours: start action server and Rasa", mark)
             drive(served, SCRIPTS, LEVELS, args.seconds, args.capacity_seconds, ours, _probe_ours)
@@ -677,9 +764,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             stage("floor: warm-up, stage probe and load levels", mark)
         stages.append(("whole run (wall clock)", time.monotonic() - started))
         head = write_report(
-            ours, floor, floor_train_s, floor_model, args.seconds, stages, facts, load_at_start, args.out
+            ours, floor, floor_train_s, floor_model, args.seconds, stages, facts, load_at_start, args.out, args.workers
         )
-    print(f"report: {args.out / 'bench.md'}", flush=True)
+    print(f"report: {args.out / ('bench.md' if args.workers <= 1 else f'bench-workers-{args.workers}.md')}", flush=True)
     print(head.line(), flush=True)
     return 0
 
