@@ -60,6 +60,11 @@ def haproxy_config(host: str, port: int, backend_ports: Sequence[int]) -> str:
     servers = "".join(
         f"  server rasa{index} 127.0.0.1:{backend} check inter 2s\n" for index, backend in enumerate(backend_ports, 1)
     )
+    # The sticky backend's servers are the same processes: one health check each.
+    tracked = "".join(
+        f"  server rasa{index} 127.0.0.1:{backend} track least_busy/rasa{index}\n"
+        for index, backend in enumerate(backend_ports, 1)
+    )
     # Timeouts: a reply may wait on the action server and the lock of its
     # conversation; a socket.io websocket stays open while the widget is.
     return f"""\
@@ -86,7 +91,7 @@ backend least_busy
 {servers}
 backend sticky
   balance source
-{servers}"""
+{tracked}"""
 
 
 def haproxy_command(config: Path) -> List[str]:
