@@ -251,7 +251,9 @@ def _probe_line(result: stage_probe.ProbeResult) -> str:
 
 def pinned_env(workdir: Path) -> Dict[str, str]:
     """Server environment with all state in workdir and the clock pinned to PINNED_NOW."""
-    env = isolated_env(workdir, CHANNEL_RATE_LIMIT_BURST=BENCH_RATE_LIMIT_BURST)
+    # The scripted clients repeat their messages: the sentence encoder keeps only the
+    # vector its parse reuses, so every message is embedded as a new one would be.
+    env = isolated_env(workdir, CHANNEL_RATE_LIMIT_BURST=BENCH_RATE_LIMIT_BURST, BOT_ENCODER_RECENT_TEXTS="1")
     Path(env[CLOCK_FILE_ENV]).write_text(PINNED_NOW)
     return env
 

@@ -64,6 +64,9 @@ PRACTICE_INFO_ACTIONS = frozenset(
         "action_default_ask_affirmation",
         "action_english_only",
         "action_own_question",
+        # an unclear message: the closest answer the assistant has
+        "action_closest_passage",
+        "action_grounded_answer",
     }
 )
 

@@ -6,9 +6,10 @@ which action_own_question (actions/own_question.py) answers, when one of those
 questions matches a message that the classifier
 - did not understand (nlu_fallback, out_of_scope): a match is enough;
 - was unsure of: a clear match is needed;
-- was sure of: only a near word-for-word match (staff usually write the question a
-  client asked and the assistant got wrong), and never for safety, handoff, booking
-  and conversation intents.
+- was sure of: only a clear rewording of that question (staff usually write the
+  question a client asked and the assistant got wrong), and never for safety,
+  handoff, booking and conversation intents.
+The matcher compares meaning (sentence embeddings; bot.answers.own_questions.MATCHER).
 The questions are read from the profile at run time: a new one works at once,
 without retraining.
 
@@ -33,9 +34,8 @@ logger = logging.getLogger(__name__)
 OWN_QUESTION_INTENT = "own_question"
 NOT_UNDERSTOOD = frozenset({"nlu_fallback", "out_of_scope"})
 # Below this confidence a topic guess gives way to an own question that matches
-# well above the matcher's threshold.
+# clearly (the matcher's `clear` score).
 UNSURE_CONFIDENCE = 0.5
-CLEAR_MARGIN = 0.25
 # Never replaced, however well an own question matches.
 PROTECTED = frozenset(
     {
@@ -82,7 +82,7 @@ class OwnQuestionDetector(RuleComponent):
             if name in NOT_UNDERSTOOD:
                 needed = MATCHER.threshold
             elif confidence < UNSURE_CONFIDENCE:
-                needed = MATCHER.threshold + CLEAR_MARGIN
+                needed = MATCHER.clear
             else:
                 needed = MATCHER.strong
             if score >= needed:

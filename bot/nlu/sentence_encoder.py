@@ -16,7 +16,9 @@ helper shares the same one.
 from __future__ import annotations
 
 import json
+import os
 import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
@@ -34,6 +36,11 @@ BATCH_SIZE = 32
 # Up to this many token rows, dense layers go row by row (see _dense): measured
 # faster than one matrix product up to about 10 rows on one BLAS thread.
 ROW_BY_ROW = 10
+# Single texts whose vectors are kept: the featurizer and the own-question
+# matcher embed the same client message one after the other in one parse.
+# BOT_ENCODER_RECENT_TEXTS=1 keeps only that reuse (make bench: its scripted
+# clients repeat their messages, which real clients mostly do not).
+RECENT_TEXTS = max(1, int(os.environ.get("BOT_ENCODER_RECENT_TEXTS") or 64))
 
 
 def model_dir() -> Path:
@@ -143,6 +150,8 @@ class SentenceEncoder:
         # Encoding is stateless, but numpy temporaries are large: one batch at a time
         # keeps memory flat when Rasa parses concurrent messages on threads.
         self._lock = threading.Lock()
+        self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._recent_lock = threading.Lock()
         # One BLAS thread for the whole process, from here on. A message is a few
         # dozen rows, too small to split; on two cores shared by Rasa and the
         # action server, idle BLAS threads spinning after each small product (here
@@ -156,6 +165,12 @@ class SentenceEncoder:
     def encode(self, texts: Sequence[str], batch_size: int = BATCH_SIZE) -> np.ndarray:
         """Unit-length sentence vectors, shape (len(texts), 384), float32, in input order."""
         texts = [text if isinstance(text, str) else str(text) for text in texts]
+        if len(texts) == 1:
+            with self._recent_lock:
+                kept = self._recent.get(texts[0])
+                if kept is not None:
+                    self._recent.move_to_end(texts[0])
+                    return kept[np.newaxis, :].copy()
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if not texts:
             return out
@@ -167,6 +182,11 @@ class SentenceEncoder:
             for start in range(0, len(order), batch_size):
                 chosen = order[start : start + batch_size]
                 out[chosen] = self._encode_ids([ids[i] for i in chosen])
+        if len(texts) == 1:
+            with self._recent_lock:
+                self._recent[texts[0]] = out[0].copy()
+                while len(self._recent) > RECENT_TEXTS:
+                    self._recent.popitem(last=False)
         return out
 
     def encode_one(self, text: str) -> np.ndarray:

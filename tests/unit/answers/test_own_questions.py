@@ -9,6 +9,7 @@ import yaml
 
 from bot.answers.own_questions import (
     MATCHER,
+    WORD_MATCHER,
     OwnQuestion,
     add_own_question,
     best_own_question,
@@ -21,6 +22,8 @@ from bot.practice.profile import DEFAULT_PROFILE_PATH, ProfileError
 
 VOUCHERS = OwnQuestion("Do you sell gift vouchers for couples?", "Yes, couples vouchers too.", "Yes, couples too.")
 SHOWER = OwnQuestion("Is there a shower I can use afterwards?", "Yes, a shower with towels.", "Yes, with towels.")
+LIFT = OwnQuestion("Do you have a lift to the second floor?", "Yes, beside the entrance.", "Yes, by the door.")
+CHILDREN = OwnQuestion("Can I bring my children with me?", "Yes, they can wait in reception.", "Yes, in reception.")
 
 
 @pytest.mark.parametrize(
@@ -34,9 +37,33 @@ SHOWER = OwnQuestion("Is there a shower I can use afterwards?", "Yes, a shower w
         ("", None),
     ],
 )
-def test_matching_by_content_words(message, expected):
-    found = best_own_question(message, [VOUCHERS, SHOWER])
+def test_matching_by_meaning_and_by_content_words(message, expected):
+    for matcher in (MATCHER, WORD_MATCHER):
+        found = best_own_question(message, [VOUCHERS, SHOWER], matcher)
+        assert (found[0] if found else None) == expected
+
+
+@pytest.mark.parametrize(
+    "message, expected",
+    [
+        # The same question in other words: no content word shared.
+        ("do you have an elevator", LIFT),
+        ("is there a lift", LIFT),
+        ("shower?", SHOWER),
+        # Another question on the same subject is not a match.
+        ("can I bring a friend", None),
+        ("what floor are you on", None),
+        ("how much are gift vouchers", None),
+    ],
+)
+def test_the_default_matcher_compares_meaning(message, expected):
+    found = best_own_question(message, [VOUCHERS, SHOWER, LIFT, CHILDREN])
     assert (found[0] if found else None) == expected
+
+
+def test_the_matchers_scores_are_ordered():
+    for matcher in (MATCHER, WORD_MATCHER):
+        assert 0 < matcher.threshold < matcher.clear < matcher.strong <= 1
 
 
 def test_the_matcher_has_nearest_passages_shape():

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
@@ -51,3 +54,9 @@ def test_confident_topics_payloads_and_non_matches_are_left_alone():
 def test_a_broken_profile_changes_nothing(monkeypatch, tmp_path):
     monkeypatch.setenv(PROFILE_ENV_VAR, str(tmp_path / "missing.yml"))
     assert intent_after("gift vouchers for a couple?", "nlu_fallback", 0.3) == "nlu_fallback"
+
+
+def test_a_question_in_other_words_is_matched_by_meaning():
+    add_own_question("Do you have a lift to the second floor?", "Yes.", "Yes.", Path(os.environ[PROFILE_ENV_VAR]))
+    assert intent_after("do you have an elevator", "nlu_fallback", 0.3) == "own_question"
+    assert intent_after("what floor are you on", "nlu_fallback", 0.3) == "nlu_fallback"

@@ -144,3 +144,19 @@ def test_short_messages_go_row_by_row_with_the_same_result():
         got = _dense(x, weight, bias)
         assert got.shape == (rows, 1536) and got.dtype == np.float32
         assert np.abs(got - (x @ weight + bias)).max() < 1e-5
+
+
+def test_a_recent_single_text_is_embedded_once(encoder, monkeypatch):
+    # The featurizer and the own-question matcher embed the same message in one parse.
+    calls = []
+    real = encoder._encode_ids
+    monkeypatch.setattr(encoder, "_encode_ids", lambda batch: calls.append(len(batch)) or real(batch))
+    text = "a sentence only this test embeds, twice over"
+    first = encoder.encode([text])
+    second = encoder.encode([text])
+    assert calls == [1]
+    np.testing.assert_array_equal(first, second)
+    second[0, 0] = 99.0  # a caller changing its copy leaves the kept vector alone
+    assert encoder.encode([text])[0, 0] == first[0, 0]
+    encoder.encode([text, "and another"])  # batches are computed as always
+    assert calls == [1, 2]
