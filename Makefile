@@ -73,8 +73,9 @@ format: $(DEPS_OK) ## Apply ruff's safe fixes and formatting
 	$(RUFF) check --fix .
 	$(RUFF) format .
 
-run: $(MODEL) $(NODE_OK) ## Set up, train if needed, serve everything on localhost
-	$(PY) -m bot serve
+# WORKERS=2: two Rasa processes behind HAProxy, sharing the tracker store and a Redis lock store.
+run: $(MODEL) $(NODE_OK) ## Set up, train if needed, serve everything on localhost (WORKERS=N: N Rasa processes)
+	$(PY) -m bot serve $(if $(WORKERS),--workers $(WORKERS))
 
 shell: $(MODEL) ## Talk to the assistant in the terminal
 	$(PY) -m bot shell
@@ -95,8 +96,9 @@ test: lint validate $(MODEL) test-pytest test-stories ## Set up, lint, validate,
 eval: $(MODEL) ## NLU report: real questions (../shared), held-out, 5-fold CV, two baselines (reports/eval.md)
 	$(PY) -m tools.evaluate $(if $(BASELINE_EPOCHS),--baseline-epochs $(BASELINE_EPOCHS))
 
+# WORKERS=2: ours served as `make run WORKERS=2` does (reports/bench-workers-2.md).
 bench: $(MODEL) ## Reply latency, msgs/s, memory vs a bare Rasa floor (reports/bench.md)
-	$(PY) -m tools.bench
+	$(PY) -m tools.bench $(if $(WORKERS),--workers $(WORKERS))
 
 soak: $(MODEL) ## 50 simulated clients for SOAK_SECONDS (default 300) against fresh local servers
 	$(PY) -m pytest tests/live/load/test_soak.py -q

@@ -13,8 +13,20 @@ The floor is a bare Rasa assistant (tools/baselines/floor/, Rasa's default
 config) trained in the same run and driven the same way with one-message
 exchanges; every figure of ours is also given as a ratio to it.
 
-Writes reports/bench.md and reports/bench_latency.png, and ends with one line:
-`bench: p95_ms_at_10=... msgs_per_s=... rss_mb=... floor_ratio_p95=...`.
+Where the CPU goes: both servers run under tools/stages.py, and before the load
+levels tools/stage_probe.py plays typical turns one at a time (an article FAQ, a
+practice FAQ, a booking, turn 5 vs turn 40 of a long conversation) and reports
+each stage's CPU. Every load level also gives the servers' CPU per message,
+read from /proc.
+
+With --workers N (`make bench WORKERS=N`) ours is served as `make run WORKERS=N`
+does: N Rasa processes behind Debian's HAProxy, sharing the SQLite tracker store
+and a Redis lock store (bot/cli/workers.py); memory and CPU are then summed over
+the Rasa processes, HAProxy and Redis, and the report is reports/bench-workers-N.md.
+
+Writes reports/bench.md, reports/bench_stages.json and reports/bench_latency.png,
+and ends with one line: `bench: p95_ms_at_10=... msgs_per_s=... rss_mb=...
+floor_ratio_p95=... p95_ms_at_50=... cpu_ms_per_msg=...`.
 """
 
 from __future__ import annotations
@@ -22,6 +34,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
+import os
 import re
 import shutil
 import subprocess
@@ -30,8 +44,11 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
+import yaml
+
+from bot.cli import workers as worker_pool
 from bot.cli.serve import (
     action_server_command,
     api_token,
@@ -43,7 +60,7 @@ from bot.cli.serve import (
 )
 from bot.practice.clock import CLOCK_FILE_ENV
 from tests.net import free_port
-from tools import machine
+from tools import machine, stage_probe
 from tools.loadgen import SCRIPTS, LoadResult, Script, Turn, run_load
 
 REPO = Path(__file__).resolve().parent.parent
@@ -59,8 +76,12 @@ PINNED_NOW = "2026-12-01T10:00:00-08:00"
 LEVELS = (1, 10, 50)
 CAPACITY_CLIENTS = 10
 START_TIMEOUT_S = 300
+# The stage probe sends 40 messages in one conversation, quicker than a person:
+# the per-sender rate limit is raised (its code still runs on every message).
+BENCH_RATE_LIMIT_BURST = "100"
 
 TARGET_P95_MS_AT_10 = 150.0
+TARGET_P95_MS_AT_50 = 1000.0
 TARGET_MSGS_PER_S = 30.0
 TARGET_RSS_MIB = 1.5 * 1024
 TARGET_TRAIN_S = 4 * 60
@@ -100,6 +121,17 @@ def tree_rss_mib(pid: int) -> float:
     return total_kib / 1024
 
 
+def cpu_seconds(pid: Optional[int]) -> float:
+    """User + system CPU a process has used so far (Linux /proc), 0 when it is gone."""
+    if not pid:
+        return 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def training_seconds(path: Optional[Path] = None) -> Optional[float]:
     """Seconds from `make train`'s note ("training took 123s"); None when absent."""
     path = path or TRAIN_TIME_FILE
@@ -118,6 +150,8 @@ class Level:
     rss_mib: float
     actions_rss_mib: Optional[float]
     samples: List[str]
+    cpu_ms_per_msg: Optional[float] = None  # the Rasa server's, from /proc
+    actions_cpu_ms_per_msg: Optional[float] = None
 
     def figure(self, key: str) -> Optional[float]:
         value = self.summary.get(key)
@@ -135,6 +169,7 @@ class ServerRun:
     capacity: Optional[Level] = None
     start_s: float = 0.0
     idle_rss_mib: float = 0.0
+    stages: Optional[stage_probe.ProbeResult] = None
 
     def at(self, clients: int) -> Optional[Level]:
         return next((level for level in self.levels if level.clients == clients), None)
@@ -146,34 +181,48 @@ class ServerRun:
 
 
 def drive(
-    base_url: str,
-    rasa_pid: int,
-    actions_pid: Optional[int],
+    served: Served,
     scripts: Sequence[Script],
     levels: Sequence[int],
     seconds: float,
     capacity_seconds: float,
     run: ServerRun,
+    probe: Callable[[Served], stage_probe.ProbeResult],
 ) -> None:
-    """Warm up, then each load level in turn; memory is read after each."""
+    """Warm up, measure the stages one message at a time, then each load level in turn;
+    memory and CPU are read around each."""
+    base_url, rasa_pids = served.url, served.rasa_pids
+    actions_pid = served.actions.pid if served.actions else None
+
+    def rasa_cpu() -> float:
+        return sum(cpu_seconds(pid) for pid in rasa_pids)
+
+    def rasa_rss() -> float:
+        return sum(tree_rss_mib(pid) for pid in rasa_pids)
 
     def measured(clients: int, paused: bool, duration: float, seed: int) -> Level:
         options = {} if paused else {"think_time_s": (0.0, 0.0)}
+        cpu_before = rasa_cpu(), cpu_seconds(actions_pid)
         result: LoadResult = asyncio.run(
             run_load(base_url, clients, duration_s=duration, scripts=scripts, seed=seed, **options)
         )
+        sent = max(result.messages_sent, 1)
         return Level(
             clients,
             paused,
             result.summary(),
-            tree_rss_mib(rasa_pid),
+            rasa_rss(),
             tree_rss_mib(actions_pid) if actions_pid else None,
             list(result.samples),
+            (rasa_cpu() - cpu_before[0]) * 1000 / sent,
+            (cpu_seconds(actions_pid) - cpu_before[1]) * 1000 / sent if actions_pid else None,
         )
 
     # The first replies load lazily built parts of the model; they are not measured.
     asyncio.run(run_load(base_url, 2, conversations=2 * len(scripts), scripts=scripts, think_time_s=(0.0, 0.0), seed=0))
-    run.idle_rss_mib = tree_rss_mib(rasa_pid)
+    run.idle_rss_mib = rasa_rss()
+    run.stages = probe(served)
+    print(f"  {run.name}: stage probe: {_probe_line(run.stages)}", flush=True)
     for clients in levels:
         level = measured(clients, True, seconds, seed=clients)
         run.levels.append(level)
@@ -187,8 +236,14 @@ def _short(level: Level) -> str:
     s = level.summary
     return (
         f"{s['messages_sent']} msgs, p50 {s['p50_ms']} / p95 {s['p95_ms']} / p99 {s['p99_ms']} ms, "
-        f"{s['msgs_per_s']} msgs/s, RSS {level.rss_mib:.0f} MiB, problems {level.problems}"
+        f"{s['msgs_per_s']} msgs/s, CPU {_fmt(level.cpu_ms_per_msg, 1)} ms/msg, RSS {level.rss_mib:.0f} MiB, "
+        f"problems {level.problems}"
     )
+
+
+def _probe_line(result: stage_probe.ProbeResult) -> str:
+    figures = stage_probe.summary([result])
+    return ", ".join(f"{column} {values['cpu_ms']:.1f}" for column, values in figures.items()) + " ms of CPU"
 
 
 # ---------------------------------------------------------------- servers
@@ -196,7 +251,9 @@ def _short(level: Level) -> str:
 
 def pinned_env(workdir: Path) -> Dict[str, str]:
     """Server environment with all state in workdir and the clock pinned to PINNED_NOW."""
-    env = isolated_env(workdir)
+    # The scripted clients repeat their messages: the sentence encoder keeps only the
+    # vector its parse reuses, so every message is embedded as a new one would be.
+    env = isolated_env(workdir, CHANNEL_RATE_LIMIT_BURST=BENCH_RATE_LIMIT_BURST, BOT_ENCODER_RECENT_TEXTS="1")
     Path(env[CLOCK_FILE_ENV]).write_text(PINNED_NOW)
     return env
 
@@ -213,17 +270,38 @@ def _start(command: List[str], cwd: Path, env: Dict[str, str], log: Path, ready_
     return process
 
 
+@dataclass
+class Served:
+    url: str
+    rasa: subprocess.Popen
+    rasa_record: Path  # tools.stages' JSON lines
+    actions: Optional[subprocess.Popen] = None
+    actions_record: Optional[Path] = None
+    # With workers: the other Rasa processes, HAProxy and Redis, counted with `rasa`.
+    more: List[subprocess.Popen] = field(default_factory=list)
+
+    @property
+    def rasa_pids(self) -> List[int]:
+        return [self.rasa.pid] + [process.pid for process in self.more]
+
+
+def with_stages(command: List[str], record: Path) -> List[str]:
+    """A `rasa ...` command run under tools.stages, which records each request's CPU by stage."""
+    return [sys.executable, "-m", "tools.stages", "--record", str(record), "--", *command]
+
+
 @contextlib.contextmanager
-def our_servers(workdir: Path) -> Iterator[Tuple[str, subprocess.Popen, subprocess.Popen]]:
+def our_servers(workdir: Path) -> Iterator[Served]:
     """Action server + Rasa with the repository's credentials (every channel), as `make run` starts them."""
     env = pinned_env(workdir)
     actions_port, rasa_port = free_port(), free_port()
     endpoints = write_local_endpoints(workdir / "endpoints.yml", actions_port, workdir / "conversations.db")
+    records = workdir / "actions-stages.jsonl", workdir / "rasa-stages.jsonl"
     processes: List[subprocess.Popen] = []
     try:
         processes.append(
             _start(
-                action_server_command(actions_port),
+                with_stages(action_server_command(actions_port), records[0]),
                 REPO,
                 env,
                 workdir / "actions.log",
@@ -232,14 +310,68 @@ def our_servers(workdir: Path) -> Iterator[Tuple[str, subprocess.Popen, subproce
         )
         processes.append(
             _start(
-                rasa_server_command(rasa_port, MODEL, str(endpoints), token=api_token(env)),
+                with_stages(rasa_server_command(rasa_port, MODEL, str(endpoints), token=api_token(env)), records[1]),
                 REPO,
                 env,
                 workdir / "rasa.log",
                 f"http://127.0.0.1:{rasa_port}/",
             )
         )
-        yield f"http://127.0.0.1:{rasa_port}", processes[1], processes[0]
+        yield Served(f"http://127.0.0.1:{rasa_port}", processes[1], records[1], processes[0], records[0])
+    finally:
+        stop_all(list(reversed(processes)))
+
+
+@contextlib.contextmanager
+def our_workers(workdir: Path, workers: int) -> Iterator[Served]:
+    """As `make run WORKERS=N` starts them: the action server, N Rasa processes behind
+    HAProxy, a Redis lock store; every Rasa process records its stages to one file."""
+    env = pinned_env(workdir)
+    actions_port, proxy_port, redis_port = free_port(), free_port(), free_port()
+    rasa_ports = [free_port() for _ in range(workers)]
+    endpoints = write_local_endpoints(workdir / "endpoints.yml", actions_port, workdir / "conversations.db")
+    lock_store = worker_pool.redis_lock_store(redis_port)
+    endpoints.write_text(endpoints.read_text() + yaml.safe_dump({"lock_store": lock_store}))
+    records = workdir / "actions-stages.jsonl", workdir / "rasa-stages.jsonl"
+    processes: List[subprocess.Popen] = []
+    try:
+        redis = subprocess.Popen(worker_pool.redis_command(redis_port, workdir), cwd=workdir, stdout=subprocess.DEVNULL)
+        processes.append(redis)
+        worker_pool.wait_for_port(redis_port, 30, redis)
+        actions = _start(
+            with_stages(action_server_command(actions_port), records[0]),
+            REPO,
+            env,
+            workdir / "actions.log",
+            f"http://127.0.0.1:{actions_port}/health",
+        )
+        processes.append(actions)
+        rasa = []
+        for index, port in enumerate(rasa_ports):
+            command = rasa_server_command(port, MODEL, str(endpoints), token=api_token(env), interface="127.0.0.1")
+            rasa.append(
+                _start(
+                    with_stages(command, records[1]),
+                    REPO,
+                    env,
+                    workdir / f"rasa-{index}.log",
+                    f"http://127.0.0.1:{port}/",
+                )
+            )
+            processes.append(rasa[-1])
+        config = workdir / "haproxy.cfg"
+        config.write_text(worker_pool.haproxy_config("127.0.0.1", proxy_port, rasa_ports))
+        proxy = _start(
+            worker_pool.haproxy_command(config),
+            workdir,
+            env,
+            workdir / "haproxy.log",
+            f"http://127.0.0.1:{proxy_port}/",
+        )
+        processes.append(proxy)
+        yield Served(
+            f"http://127.0.0.1:{proxy_port}", rasa[0], records[1], actions, records[0], [*rasa[1:], proxy, redis]
+        )
     finally:
         stop_all(list(reversed(processes)))
 
@@ -270,20 +402,21 @@ def train_floor(workdir: Path) -> Tuple[Path, float]:
 
 
 @contextlib.contextmanager
-def floor_server(workdir: Path, model: Path) -> Iterator[Tuple[str, subprocess.Popen]]:
-    """`rasa run` on the floor model with the same command as ours, REST only."""
-    env = pinned_env(workdir)
+def floor_server(workdir: Path, model: Path) -> Iterator[Served]:
+    """Plain `rasa run` (none of bot/rasa_tuning's speed-ups) on the floor model, otherwise as ours, REST only."""
+    env = pinned_env(workdir)  # its PYTHONPATH holds the repository, for tools.stages
     project = model.parent.parent
     port = free_port()
+    record = workdir / "floor-stages.jsonl"
     process = _start(
-        rasa_server_command(port, model, "endpoints.yml", token=api_token(env)),
+        with_stages(rasa_server_command(port, model, "endpoints.yml", token=api_token(env), tuned=False), record),
         project,
         env,
         workdir / "floor-rasa.log",
         f"http://127.0.0.1:{port}/",
     )
     try:
-        yield f"http://127.0.0.1:{port}", process
+        yield Served(f"http://127.0.0.1:{port}", process, record)
     finally:
         stop_all([process])
 
@@ -339,16 +472,26 @@ class Headline:
     rss_mib: float
     floor_ratio_p95: Optional[float]
     train_s: Optional[float]
+    p95_ms_at_50: Optional[float] = None
+    cpu_ms_per_msg: Optional[float] = None  # Rasa + action server, at capacity
 
     def line(self) -> str:
         return (
             f"bench: p95_ms_at_10={self.p95_ms_at_10 or 0:.0f} msgs_per_s={self.msgs_per_s or 0:.0f} "
-            f"rss_mb={self.rss_mib:.0f} floor_ratio_p95={self.floor_ratio_p95 or 0:.2f}"
+            f"rss_mb={self.rss_mib:.0f} floor_ratio_p95={self.floor_ratio_p95 or 0:.2f} "
+            f"p95_ms_at_50={self.p95_ms_at_50 or 0:.0f} cpu_ms_per_msg={self.cpu_ms_per_msg or 0:.1f}"
         )
 
 
+def total_cpu_ms(level: Optional[Level]) -> Optional[float]:
+    """Rasa's and the action server's CPU per message in one level."""
+    if level is None or level.cpu_ms_per_msg is None:
+        return None
+    return level.cpu_ms_per_msg + (level.actions_cpu_ms_per_msg or 0.0)
+
+
 def headline(ours: ServerRun, floor: ServerRun) -> Headline:
-    at_10, floor_at_10 = ours.at(10), floor.at(10)
+    at_10, floor_at_10, at_50 = ours.at(10), floor.at(10), ours.at(50)
     p95 = at_10.figure("p95_ms") if at_10 else None
     floor_p95 = floor_at_10.figure("p95_ms") if floor_at_10 else None
     # Throughput: the most messages per second any run sustained (normally the capacity run).
@@ -359,6 +502,8 @@ def headline(ours: ServerRun, floor: ServerRun) -> Headline:
         ours.peak_rss_mib,
         ratio(p95, floor_p95),
         training_seconds(),
+        at_50.figure("p95_ms") if at_50 else None,
+        total_cpu_ms(ours.capacity),
     )
 
 
@@ -372,8 +517,10 @@ def write_report(
     facts: Dict[str, str],
     load_at_start: str,
     out: Path,
+    workers: int = 1,
 ) -> Headline:
-    plot_latency(ours, floor, out / "bench_latency.png")
+    stem = "bench" if workers <= 1 else f"bench-workers-{workers}"
+    plot_latency(ours, floor, out / f"{stem}_latency.png")
     head = headline(ours, floor)
     lines = [
         "# Benchmark: REST reply latency, throughput, memory",
@@ -385,13 +532,19 @@ def write_report(
         "",
     ]
     lines += machine.markdown(facts, load_at_start, machine.load_average())
+    served_as = (
+        "served like `make run` (action server + `rasa run` with every channel, SQLite tracker store)"
+        if workers <= 1
+        else f"served like `make run WORKERS={workers}` (action server + {workers} `rasa run` processes with every "
+        "channel behind HAProxy, sharing the SQLite tracker store and a Redis lock store; Rasa's RSS and CPU below "
+        "are summed over the Rasa processes, HAProxy and Redis)"
+    )
     lines += [
         "",
         "## What ran",
         "",
-        f"- **ours**: `{machine.shown(MODEL)}` ({MODEL.stat().st_size / 1e6:.1f} MB) served like `make run` "
-        "(action server + `rasa run` with every channel, SQLite tracker store), request store and logs in a "
-        f"temporary folder, clock pinned to {PINNED_NOW}",
+        f"- **ours**: `{machine.shown(MODEL)}` ({MODEL.stat().st_size / 1e6:.1f} MB) {served_as}, request store "
+        f"and logs in a temporary folder, clock pinned to {PINNED_NOW}",
         "- **floor**: a bare Rasa assistant (`tools/baselines/floor/`: two intents, a canned reply each, Rasa's "
         "default config) trained in this run, served by the same `rasa run` command with only the REST channel "
         "and the in-memory tracker store",
@@ -401,11 +554,15 @@ def write_report(
         f"{seconds:.0f} s per level after a warm-up. Capacity: {CAPACITY_CLIENTS} clients without pauses.",
         "- latency: from sending a message to the whole reply arriving; memory: VmRSS of the Rasa server "
         "process (and children) from /proc after each level",
+        "- both servers run under `tools/stages.py` (a few microseconds per stage for the CPU accounting); the "
+        f"per-sender rate limit allows bursts of {BENCH_RATE_LIMIT_BURST} so the stage probe's long conversation "
+        "is not refused",
         "",
         "## Results",
         "",
-        "| conversations | server | messages | p50 ms | p95 ms | p99 ms | msgs/s | Rasa RSS MiB | problems |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| conversations | server | messages | p50 ms | p95 ms | p99 ms | msgs/s | CPU ms/msg | Rasa RSS MiB "
+        "| problems |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for clients in LEVELS:
         for run in (ours, floor):
@@ -416,7 +573,8 @@ def write_report(
             lines.append(
                 f"| {clients} | {run.name} | {s['messages_sent']} | {_fmt(level.figure('p50_ms'))} | "
                 f"{_fmt(level.figure('p95_ms'))} | {_fmt(level.figure('p99_ms'))} | "
-                f"{_fmt(level.figure('msgs_per_s'), 1)} | {level.rss_mib:.0f} | {level.problems} |"
+                f"{_fmt(level.figure('msgs_per_s'), 1)} | {_fmt(total_cpu_ms(level), 1)} | "
+                f"{level.rss_mib:.0f} | {level.problems} |"
             )
         o, f = ours.at(clients), floor.at(clients)
         if o and f:
@@ -425,22 +583,25 @@ def write_report(
                 f"{_ratio_cell(o.figure('p95_ms'), f.figure('p95_ms'))} | "
                 f"{_ratio_cell(o.figure('p99_ms'), f.figure('p99_ms'))} | "
                 f"{_ratio_cell(o.figure('msgs_per_s'), f.figure('msgs_per_s'))} | "
-                f"{_ratio_cell(o.rss_mib, f.rss_mib)} | |"
+                f"{_ratio_cell(total_cpu_ms(o), total_cpu_ms(f))} | {_ratio_cell(o.rss_mib, f.rss_mib)} | |"
             )
     if ours.capacity and floor.capacity:
         o, f = ours.capacity, floor.capacity
         lines += [
             "",
             f"Capacity ({CAPACITY_CLIENTS} clients, no pauses): ours {_fmt(o.figure('msgs_per_s'), 1)} msgs/s "
-            f"(p95 {_fmt(o.figure('p95_ms'))} ms), floor {_fmt(f.figure('msgs_per_s'), 1)} msgs/s "
-            f"(p95 {_fmt(f.figure('p95_ms'))} ms): "
-            f"ratio {_ratio_cell(o.figure('msgs_per_s'), f.figure('msgs_per_s'))}.",
+            f"(p95 {_fmt(o.figure('p95_ms'))} ms, CPU {_fmt(total_cpu_ms(o), 1)} ms/msg), floor "
+            f"{_fmt(f.figure('msgs_per_s'), 1)} msgs/s (p95 {_fmt(f.figure('p95_ms'))} ms, CPU "
+            f"{_fmt(total_cpu_ms(f), 1)} ms/msg): ratio {_ratio_cell(o.figure('msgs_per_s'), f.figure('msgs_per_s'))}.",
+            "",
+            "CPU ms/msg: user + system CPU of the Rasa server and the action server during the level "
+            "(/proc), divided by the messages sent; it does not count the simulated clients.",
         ]
     actions_rss = [level.actions_rss_mib for level in ours.levels if level.actions_rss_mib]
     floor_size = floor_model.stat().st_size / 1e6
     lines += [
         "",
-        "![reply latency by concurrency](bench_latency.png)",
+        f"![reply latency by concurrency]({stem}_latency.png)",
         "",
         "| | ours | floor | ratio |",
         "|---|---|---|---|",
@@ -468,6 +629,9 @@ def write_report(
         f"- p95 reply latency <= {TARGET_P95_MS_AT_10:.0f} ms at 10 concurrent conversations: "
         f"{_fmt(head.p95_ms_at_10)} ms -> "
         f"{verdict(None if head.p95_ms_at_10 is None else head.p95_ms_at_10 <= TARGET_P95_MS_AT_10)}",
+        f"- p95 reply latency <= {TARGET_P95_MS_AT_50:.0f} ms at 50 concurrent conversations: "
+        f"{_fmt(head.p95_ms_at_50)} ms -> "
+        f"{verdict(None if head.p95_ms_at_50 is None else head.p95_ms_at_50 <= TARGET_P95_MS_AT_50)}",
         f"- >= {TARGET_MSGS_PER_S:.0f} messages/s (best sustained run): {_fmt(head.msgs_per_s, 1)} -> "
         f"{verdict(None if head.msgs_per_s is None else head.msgs_per_s >= TARGET_MSGS_PER_S)}",
         f"- server RSS <= 1.5 GB ({TARGET_RSS_MIB:.0f} MiB), peak: {head.rss_mib:.0f} MiB -> "
@@ -481,6 +645,24 @@ def write_report(
         for level in run.levels + ([run.capacity] if run.capacity else [])
         if level.problems
     ]
+    lines += ["", "## Where the CPU goes", ""]
+    probes = [run.stages for run in (ours, floor) if run.stages]
+    if probes:
+        lines += [
+            "Each stage's own CPU time (nested stages taken out), in milliseconds, median of "
+            f"{len(next(iter(probes[0].turns.values())))} conversations per column (3 for turns 5 and 40), "
+            "measured inside the servers (tools/stages.py) with one message in flight at a time. "
+            "**faq**: an article question answered from a response; **practice**: a practice question the "
+            "action server answers; **booking**: the booking request with every detail; **turn 5 / turn 40**: "
+            "the same practice question at turns 5 and 40 of one conversation; **floor: hi**: the bare Rasa "
+            "floor's greeting.",
+            "",
+        ]
+        lines += stage_probe.stage_table(probes)
+        if not all(probe.clean for probe in probes):
+            lines += ["", "**Some probe records overlapped another request; their stages are approximate.**"]
+    else:
+        lines.append("Not measured.")
     lines += ["", "## Problems seen by the clients", ""]
     if not problems:
         lines.append("None: every message got its own reply, once, with the expected content; no HTTP errors.")
@@ -496,11 +678,45 @@ def write_report(
         lines.append("- the per-sender rate limit never triggered (each conversation has its own sender id)")
     lines += ["", "## How long each stage took", "", "| stage | seconds |", "|---|---|"]
     lines += [f"| {name} | {value:.0f} |" for name, value in stages]
-    (out / "bench.md").write_text("\n".join(lines) + "\n")
+    (out / f"{stem}.md").write_text("\n".join(lines) + "\n")
+    (out / f"{stem}_stages.json").write_text(json.dumps(figures_for_json(ours, floor, head), indent=1) + "\n")
     return head
 
 
+def figures_for_json(ours: ServerRun, floor: ServerRun, head: Headline) -> Dict[str, object]:
+    """The run's figures for comparing runs: headline, each level, each stage's median per kind of turn."""
+
+    def level(item: Level) -> Dict[str, object]:
+        return {
+            "clients": item.clients,
+            "paused": item.paused,
+            **{k: item.summary.get(k) for k in ("messages_sent", "p50_ms", "p95_ms", "p99_ms", "msgs_per_s")},
+            "cpu_ms_per_msg": item.cpu_ms_per_msg,
+            "actions_cpu_ms_per_msg": item.actions_cpu_ms_per_msg,
+            "rss_mib": item.rss_mib,
+        }
+
+    return {
+        "headline": head.line(),
+        **{
+            run.name: {
+                "levels": [level(item) for item in run.levels + ([run.capacity] if run.capacity else [])],
+                "stages": stage_probe.summary([run.stages]) if run.stages else {},
+            }
+            for run in (ours, floor)
+        },
+    }
+
+
 # ---------------------------------------------------------------- the run
+
+
+def _probe_ours(served: Served) -> stage_probe.ProbeResult:
+    return stage_probe.probe(served.url, served.rasa_record, served.actions_record)
+
+
+def _probe_floor(served: Served) -> stage_probe.ProbeResult:
+    return stage_probe.probe_floor(served.url, served.rasa_record)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -508,7 +724,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--seconds", type=float, default=15.0, help="load time per concurrency level")
     parser.add_argument("--capacity-seconds", type=float, default=10.0, help="0 skips the capacity run")
     parser.add_argument("--out", type=Path, default=REPO / "reports")
+    parser.add_argument("--workers", type=int, default=1, help="N Rasa processes behind HAProxy (make run WORKERS=N)")
     args = parser.parse_args(argv)
+    if args.workers > 1 and worker_pool.missing_programs():
+        missing = ", ".join(worker_pool.missing_programs())
+        print(f"--workers needs {missing} ({worker_pool.INSTALL_HINT})", file=sys.stderr)
+        return 1
     if not MODEL.exists():
         print(f"No trained model at {MODEL}: run `make train` first.", file=sys.stderr)
         return 1
@@ -531,23 +752,23 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-") as folder:
         workdir = Path(folder)
         mark = time.monotonic()
-        with our_servers(workdir) as (base_url, rasa, actions):
+        with our_servers(workdir) if args.workers <= 1 else our_workers(workdir, args.workers) as served:
             ours.start_s = time.monotonic() - mark
             mark = stage("ours: start action server and Rasa", mark)
-            drive(base_url, rasa.pid, actions.pid, SCRIPTS, LEVELS, args.seconds, args.capacity_seconds, ours)
-            mark = stage("ours: warm-up and load levels", mark)
+            drive(served, SCRIPTS, LEVELS, args.seconds, args.capacity_seconds, ours, _probe_ours)
+            mark = stage("ours: warm-up, stage probe and load levels", mark)
         floor_model, floor_train_s = train_floor(workdir)
         mark = stage("floor: train the bare Rasa project", mark)
-        with floor_server(workdir, floor_model) as (base_url, rasa):
+        with floor_server(workdir, floor_model) as served:
             floor.start_s = time.monotonic() - mark
             mark = stage("floor: start Rasa", mark)
-            drive(base_url, rasa.pid, None, FLOOR_SCRIPTS, LEVELS, args.seconds, args.capacity_seconds, floor)
-            stage("floor: warm-up and load levels", mark)
+            drive(served, FLOOR_SCRIPTS, LEVELS, args.seconds, args.capacity_seconds, floor, _probe_floor)
+            stage("floor: warm-up, stage probe and load levels", mark)
         stages.append(("whole run (wall clock)", time.monotonic() - started))
         head = write_report(
-            ours, floor, floor_train_s, floor_model, args.seconds, stages, facts, load_at_start, args.out
+            ours, floor, floor_train_s, floor_model, args.seconds, stages, facts, load_at_start, args.out, args.workers
         )
-    print(f"report: {args.out / 'bench.md'}", flush=True)
+    print(f"report: {args.out / ('bench.md' if args.workers <= 1 else f'bench-workers-{args.workers}.md')}", flush=True)
     print(head.line(), flush=True)
     return 0
 

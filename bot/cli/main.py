@@ -1,6 +1,7 @@
 """Command line: python -m bot {serve,shell,requests,resume} ...
 
-serve                 start the action server, Rasa and the web page (make run)
+serve [--workers N]   start the action server, Rasa and the web page (make run);
+                      N Rasa processes behind HAProxy (make run WORKERS=N)
 shell                 talk to the assistant in the terminal (make shell)
 requests [...]        list pending booking and callback requests (--json, --all,
                       handle REF, show REF); see `python -m bot requests --help`
@@ -47,6 +48,11 @@ def main(argv: List[str]) -> int:
     if command == "serve":
         from bot.cli.serve import serve
 
+        if rest[:1] == ["--workers"] and len(rest) == 2 and rest[1].isdigit() and int(rest[1]) >= 1:
+            return serve(workers=int(rest[1]))
+        if rest:
+            print("usage: python -m bot serve [--workers N]", file=sys.stderr)
+            return 2
         return serve()
     if command == "shell":
         from bot.cli.serve import shell

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -23,6 +24,7 @@ from typing import Dict, List, Mapping, Optional
 
 import yaml
 
+from bot.cli import workers as worker_pool
 from bot.paths import REPO_ROOT, VAR_DIR
 from bot.practice.clock import CLOCK_FILE_ENV
 
@@ -37,6 +39,7 @@ WEB_PORT = int(os.environ.get("WEB_PORT", "8080"))
 STAFF_PORT = int(os.environ.get("STAFF_PORT", "8081"))
 STAFF_HOST = os.environ.get("STAFF_HOST") or HOST
 
+RASA_TUNING_ENV = "BOT_RASA_TUNING"  # 0: start plain `rasa`, without bot/rasa_tuning
 API_TOKEN_ENV = "RASA_API_TOKEN"
 API_TOKEN_FILE_ENV = "RASA_API_TOKEN_FILE"  # where the generated token is kept
 DEFAULT_API_TOKEN_FILE = VAR_DIR / "api-token"
@@ -76,27 +79,44 @@ def isolated_env(folder: Path, **overrides: str) -> Dict[str, str]:
 
 def write_local_endpoints(path: Path, actions_port: int, tracker_db: Path) -> Path:
     """An endpoints file for servers on this machine: the action server on `actions_port`
-    and a SQLite tracker store in `tracker_db`."""
+    (sent the domain only for the actions that read it, as endpoints.yml says) and a
+    SQLite tracker store in `tracker_db`."""
     path.write_text(
-        f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
+        f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n  enable_selective_domain: true\n'
         f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{tracker_db}"\n'
     )
     return path
 
 
-def endpoints_for_this_machine(actions_port: int = ACTIONS_PORT, source: Path = REPO / "endpoints.yml") -> Path:
-    """endpoints.yml with the action endpoint on `actions_port` (ACTIONS_PORT), written to var/.
+def configured_endpoints() -> Path:
+    """endpoints.yml, or the file BOT_ENDPOINTS names (the staff console reads the same)."""
+    from bot.conversations.tracker_reader import ENDPOINTS_ENV  # here: it loads SQLAlchemy
+
+    return Path(os.environ.get(ENDPOINTS_ENV) or REPO / "endpoints.yml")
+
+
+def endpoints_for_this_machine(
+    actions_port: int = ACTIONS_PORT,
+    source: Optional[Path] = None,
+    lock_store: Optional[Dict] = None,
+    folder: Optional[Path] = None,
+) -> Path:
+    """endpoints.yml with the action endpoint on `actions_port` (ACTIONS_PORT), written to `folder`.
 
     Everything else (tracker store, lock store) stays as the practice configured it,
-    so a second instance on other ports talks to its own action server.
+    so a second instance on other ports talks to its own action server; `lock_store`
+    is used only where the practice configured none.
     """
-    endpoints = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
+    endpoints = yaml.safe_load((source or configured_endpoints()).read_text(encoding="utf-8")) or {}
     endpoints["action_endpoint"] = {
         **(endpoints.get("action_endpoint") or {}),
         "url": f"http://127.0.0.1:{actions_port}/webhook",
     }
-    VAR_DIR.mkdir(exist_ok=True)
-    target = VAR_DIR / f"endpoints-{actions_port}.yml"
+    if lock_store and not endpoints.get("lock_store"):
+        endpoints["lock_store"] = lock_store
+    folder = folder or VAR_DIR
+    folder.mkdir(exist_ok=True)
+    target = folder / f"endpoints-{actions_port}.yml"
     target.write_text(yaml.safe_dump(endpoints, sort_keys=False), encoding="utf-8")
     return target
 
@@ -169,18 +189,31 @@ def action_server_command(port: int = ACTIONS_PORT) -> List[str]:
     return [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)]
 
 
+def rasa_command(tuned: Optional[bool] = None) -> List[str]:
+    """`rasa`, with the speed-ups of bot/rasa_tuning applied unless `tuned` is False or,
+    when `tuned` is not given, BOT_RASA_TUNING is 0 (plain Rasa: the same answers, slower)."""
+    if tuned is None:
+        tuned = os.environ.get(RASA_TUNING_ENV, "1").strip() != "0"
+    return [sys.executable, "-m", "bot.rasa_tuning"] if tuned else [str(VENV_BIN / "rasa")]
+
+
 def rasa_server_command(
-    port: int = RASA_PORT, model: Path = MODEL, endpoints: str = "endpoints.yml", token: Optional[str] = None
+    port: int = RASA_PORT,
+    model: Path = MODEL,
+    endpoints: str = "endpoints.yml",
+    token: Optional[str] = None,
+    tuned: Optional[bool] = None,
+    interface: str = HOST,
 ) -> List[str]:
     """`rasa run` with the HTTP API on; token defaults to api_token()."""
     return [
-        str(VENV_BIN / "rasa"),
+        *rasa_command(tuned),
         "run",
         "--model",
         str(model),
         "--enable-api",
         "--interface",
-        HOST,
+        interface,
         "--port",
         str(port),
         "--credentials",
@@ -236,20 +269,59 @@ def stop_all(processes: List[subprocess.Popen]) -> None:
             process.kill()
 
 
-def serve() -> int:
+def start_rasa(env: Dict[str, str], processes: List[subprocess.Popen], workers: int, run_dir: Path) -> str:
+    """One Rasa process on RASA_PORT; or `workers` of them behind HAProxy on RASA_PORT
+    (bot/cli/workers.py). Returns a line for the start-up message."""
+    if workers <= 1:
+        rasa = subprocess.Popen(rasa_server_command(endpoints=str(endpoints_for_this_machine())), cwd=REPO, env=env)
+        processes.append(rasa)
+        wait_for(f"http://127.0.0.1:{RASA_PORT}/", 300, rasa)
+        return "one Rasa process"
+    source = configured_endpoints()
+    has_lock_store = bool((yaml.safe_load(source.read_text(encoding="utf-8")) or {}).get("lock_store"))
+    missing = worker_pool.missing_programs(need_redis=not has_lock_store)
+    if missing:
+        raise RuntimeError(f"WORKERS={workers} needs {' and '.join(missing)} (Debian: {worker_pool.INSTALL_HINT})")
+    lock_store = None
+    if not has_lock_store:
+        redis_port = worker_pool.free_port()
+        redis = subprocess.Popen(worker_pool.redis_command(redis_port, run_dir), cwd=run_dir, stdout=subprocess.DEVNULL)
+        processes.append(redis)
+        worker_pool.wait_for_port(redis_port, 30, redis)
+        lock_store = worker_pool.redis_lock_store(redis_port)
+    endpoints = endpoints_for_this_machine(lock_store=lock_store, folder=run_dir)
+    ports = [worker_pool.free_port() for _ in range(workers)]
+    token = api_token()
+    started = []
+    for port in ports:  # all at once: their start-up (loading the model) overlaps
+        rasa = subprocess.Popen(
+            rasa_server_command(port, endpoints=str(endpoints), token=token, interface="127.0.0.1"), cwd=REPO, env=env
+        )
+        processes.append(rasa)
+        started.append(rasa)
+    for port, rasa in zip(ports, started):
+        wait_for(f"http://127.0.0.1:{port}/", 300, rasa)
+    config = run_dir / "haproxy.cfg"
+    config.write_text(worker_pool.haproxy_config(HOST, RASA_PORT, ports))
+    proxy = subprocess.Popen(worker_pool.haproxy_command(config), cwd=run_dir, env=env)
+    processes.append(proxy)
+    wait_for(f"http://127.0.0.1:{RASA_PORT}/", 30, proxy)
+    return f"{workers} Rasa processes (ports {', '.join(map(str, ports))}) behind HAProxy"
+
+
+def serve(workers: int = 1) -> int:
     if not MODEL.exists():
         print(f"No trained model at {MODEL}. Run `make run` (it trains first).", file=sys.stderr)
         return 1
     VAR_DIR.mkdir(exist_ok=True)
     env = quiet_env()
     processes: List[subprocess.Popen] = []
+    run_dir = Path(tempfile.mkdtemp(prefix="bot-serve-"))  # generated configs; gone when we stop
     try:
         actions = subprocess.Popen(action_server_command(), cwd=REPO, env=env)
         processes.append(actions)
         wait_for(f"http://127.0.0.1:{ACTIONS_PORT}/health", 120, actions)
-        rasa = subprocess.Popen(rasa_server_command(endpoints=str(endpoints_for_this_machine())), cwd=REPO, env=env)
-        processes.append(rasa)
-        wait_for(f"http://127.0.0.1:{RASA_PORT}/", 300, rasa)
+        rasa_line = start_rasa(env, processes, workers, run_dir)
         web = subprocess.Popen(web_server_command(), cwd=REPO, env=env)
         processes.append(web)
         wait_for(f"http://127.0.0.1:{WEB_PORT}/", 60, web)
@@ -257,7 +329,7 @@ def serve() -> int:
         processes.append(console)
         wait_for(f"http://127.0.0.1:{STAFF_PORT}/login", 60, console)
         print(
-            "\nThe assistant is running:\n"
+            f"\nThe assistant is running ({rasa_line}):\n"
             f"  chat widget on a demo page:  http://localhost:{WEB_PORT}\n"
             f"  REST:  curl -s -XPOST http://localhost:{RASA_PORT}/webhooks/rest/webhook "
             '-H \'Content-Type: application/json\' -d \'{"sender": "me", "message": "why glutes?"}\'\n'
@@ -279,7 +351,8 @@ def serve() -> int:
         print(f"Could not start: {exc}", file=sys.stderr)
         return 1
     finally:
-        stop_all(processes)
+        stop_all(list(reversed(processes)))  # the proxy first, the action server last
+        shutil.rmtree(run_dir, ignore_errors=True)
 
 
 def _python() -> str:
@@ -306,7 +379,7 @@ def shell() -> int:
     try:
         wait_for(f"http://127.0.0.1:{ACTIONS_PORT}/health", 120, actions)
         return subprocess.call(
-            [str(VENV_BIN / "rasa"), "shell", "--model", str(MODEL), "--endpoints", str(endpoints_for_this_machine())],
+            [*rasa_command(), "shell", "--model", str(MODEL), "--endpoints", str(endpoints_for_this_machine())],
             cwd=REPO,
             env=env,
         )

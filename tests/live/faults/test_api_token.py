@@ -8,7 +8,14 @@ import uuid
 
 import pytest
 
-from bot.cli.serve import API_TOKEN_ENV, API_TOKEN_FILE_ENV, api_token, rasa_server_command, read_api_token
+from bot.cli.serve import (
+    API_TOKEN_ENV,
+    API_TOKEN_FILE_ENV,
+    api_token,
+    rasa_command,
+    rasa_server_command,
+    read_api_token,
+)
 from tests.conftest import run_cli
 from tests.live.rest_client import say, texts
 
@@ -66,7 +73,7 @@ def test_a_token_that_starts_with_a_dash_still_reaches_rasa():
     # secrets.token_urlsafe() starts with "-" about once in 64 tokens.
     from rasa.__main__ import create_argument_parser
 
-    arguments = create_argument_parser().parse_args(rasa_server_command(5005, token="-Ab3_x")[1:])
+    arguments = create_argument_parser().parse_args(rasa_server_command(5005, token="-Ab3_x")[len(rasa_command()) :])
     assert arguments.auth_token == "-Ab3_x"
 
 

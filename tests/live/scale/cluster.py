@@ -62,6 +62,7 @@ def endpoints_yaml(actions_port: int, postgres: Postgres, redis: Redis) -> str:
     return f"""\
 action_endpoint:
   url: "http://127.0.0.1:{actions_port}/webhook"
+  enable_selective_domain: true
 tracker_store:
   type: SQL
   dialect: "postgresql"

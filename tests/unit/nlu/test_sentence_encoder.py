@@ -133,6 +133,19 @@ def test_cosine_handles_unnormalised_and_zero_vectors():
     assert cosine(np.zeros(2), np.array([1.0, 0.0])) == 0.0
 
 
+def test_short_messages_go_row_by_row_with_the_same_result():
+    from bot.nlu.sentence_encoder import ROW_BY_ROW, _dense
+
+    rng = np.random.default_rng(7)
+    weight = rng.standard_normal((384, 1536), dtype=np.float32) * 0.05
+    bias = rng.standard_normal(1536, dtype=np.float32)
+    for rows in (1, 3, ROW_BY_ROW, ROW_BY_ROW + 1, 40):
+        x = rng.standard_normal((rows, 384), dtype=np.float32)
+        got = _dense(x, weight, bias)
+        assert got.shape == (rows, 1536) and got.dtype == np.float32
+        assert np.abs(got - (x @ weight + bias)).max() < 1e-5
+
+
 def test_a_recent_single_text_is_embedded_once(encoder, monkeypatch):
     # The featurizer and the own-question matcher embed the same message in one parse.
     calls = []

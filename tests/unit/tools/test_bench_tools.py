@@ -83,7 +83,9 @@ def test_the_floor_answers_what_its_simulated_clients_check():
         assert any(expected in replies for expected in turn.expect_any), turn
 
 
-def _level(clients: int, p95: float, rate: float, rss: float, paused: bool = True, **problems: int) -> Level:
+def _level(
+    clients: int, p95: float, rate: float, rss: float, paused: bool = True, cpu: float = 20.0, **problems: int
+) -> Level:
     summary = {
         "messages_sent": 100,
         "p50_ms": p95 / 3,
@@ -98,14 +100,14 @@ def _level(clients: int, p95: float, rate: float, rss: float, paused: bool = Tru
         **problems,
     }
     samples = ["error: load-x turn 1: RuntimeError: HTTP 429: slow down"] if problems.get("errors") else []
-    return Level(clients, paused, summary, rss, None, samples)
+    return Level(clients, paused, summary, rss, None, samples, cpu, cpu / 10)
 
 
 def _runs():
     ours = ServerRun(
         "ours",
         [_level(1, 40, 1.5, 1000), _level(10, 120, 12, 1010), _level(50, 900, 28, 1020)],
-        _level(10, 300, 33.4, 1030, paused=False),
+        _level(10, 300, 33.4, 1030, paused=False, cpu=30.0),
         start_s=20,
         idle_rss_mib=990,
     )
@@ -125,8 +127,14 @@ def test_summary_line_has_the_exact_format_scripts_read(tmp_path, monkeypatch):
     monkeypatch.setattr(bench, "TRAIN_TIME_FILE", note)
     head = headline(*_runs())
     line = head.line()
-    assert line == "bench: p95_ms_at_10=120 msgs_per_s=33 rss_mb=1030 floor_ratio_p95=3.00"
-    assert re.fullmatch(r"bench: p95_ms_at_10=\d+ msgs_per_s=\d+ rss_mb=\d+ floor_ratio_p95=\d+\.\d\d", line)
+    assert line == (
+        "bench: p95_ms_at_10=120 msgs_per_s=33 rss_mb=1030 floor_ratio_p95=3.00 p95_ms_at_50=900 cpu_ms_per_msg=33.0"
+    )
+    assert re.fullmatch(
+        r"bench: p95_ms_at_10=\d+ msgs_per_s=\d+ rss_mb=\d+ floor_ratio_p95=\d+\.\d\d p95_ms_at_50=\d+ "
+        r"cpu_ms_per_msg=\d+\.\d",
+        line,
+    )
     assert head.train_s == 200
 
 
@@ -154,8 +162,10 @@ def test_report_gives_ratios_targets_and_the_rate_limit_note(tmp_path, monkeypat
     )
     report = (tmp_path / "bench.md").read_text()
 
-    assert "| 10 | **ratio** | | 3.00x | 3.00x | 3.00x | 0.92x | 1.44x | |" in report
+    assert "| 10 | **ratio** | | 3.00x | 3.00x | 3.00x | 0.92x | 1.00x | 1.44x | |" in report
+    assert "| 10 | ours | 100 | 40 | 120 | 180 | 12.0 | 22.0 | 1010 | 0 |" in report  # Rasa + action server CPU
     assert "120 ms -> **met**" in report and "33.4 -> **met**" in report
+    assert "at 50 concurrent conversations: 900 ms -> **met**" in report
     assert "1030 MiB -> **met**" in report and "200 s -> **met**" in report
     assert "| training time (s) | 200 " in report and "| 20 (this run) | 10.00x |" in report
     assert "rate limit answered 429" in report  # the floor's synthetic errors were 429s

@@ -1,0 +1,60 @@
+"""Speed-ups for the Rasa 3.6 server process, each measured by `make bench` (README, Measuring).
+
+`python -m bot.rasa_tuning run ...` is `rasa run ...` with them applied; `make run`,
+the tests' servers and the bench start Rasa this way (bot/cli/serve.py). Started
+as plain `rasa`, the assistant gives the same answers, only slower.
+
+- response_check: the action server's replies are checked against a validator
+  built once, not rebuilt with its schema re-checked for every reply;
+- graph_runner: the NLU and policy graphs run in a fixed order worked out once,
+  without dask's scheduler;
+- tracker_cache: the SQL tracker store keeps recent conversations in memory and
+  reads the database only when another process changed them.
+"""
+
+from __future__ import annotations
+
+import pluggy
+
+RASA_VERSION = "3.6.21"  # what these were written against and measured with
+
+hookimpl = pluggy.HookimplMarker("rasa")
+
+
+class TrackerStorePlugin:
+    """Rasa's hook for making the tracker store: an SQL store becomes the caching one."""
+
+    @staticmethod
+    @hookimpl
+    def create_tracker_store(endpoint_config, domain, event_broker):  # noqa: ANN001, ANN205 - Rasa's hook
+        if endpoint_config is None or str(endpoint_config.type or "").lower() != "sql":
+            return None  # Rasa makes it
+        from bot.rasa_tuning.tracker_cache import CachedSQLTrackerStore
+
+        return CachedSQLTrackerStore(
+            domain=domain, host=endpoint_config.url, event_broker=event_broker, **endpoint_config.kwargs
+        )
+
+
+_applied = False
+
+
+def apply() -> None:
+    """Apply every speed-up to this process (once); refuses another Rasa version."""
+    global _applied
+    if _applied:
+        return
+    import rasa
+    from rasa.plugin import plugin_manager
+
+    if rasa.__version__ != RASA_VERSION:
+        raise RuntimeError(
+            f"bot.rasa_tuning was written for Rasa {RASA_VERSION}, not {rasa.__version__}: "
+            "check each speed-up against the new version, or run plain `rasa`"
+        )
+    from bot.rasa_tuning import graph_runner, response_check
+
+    response_check.apply()
+    graph_runner.apply()
+    plugin_manager().register(TrackerStorePlugin())
+    _applied = True

@@ -1,0 +1,17 @@
+"""`python -m bot.rasa_tuning ARGS`: `rasa ARGS` with the speed-ups of bot.rasa_tuning applied."""
+
+import sys
+
+from bot.rasa_tuning import apply
+
+
+def main() -> None:
+    apply()
+    from rasa.__main__ import main as rasa_main
+
+    sys.argv = ["rasa", *sys.argv[1:]]
+    rasa_main()
+
+
+if __name__ == "__main__":
+    main()
