@@ -1,16 +1,19 @@
 """Booking handoff: collect a booking request, confirm it, store it, tell staff.
 
-The form asks only for what it does not already have: every client message is
-searched for a name, phone number or e-mail, day and time, session and glute
-preference, so "Book Jane Doe, 415 555 0142, next Tuesday 3pm" goes straight to
-the confirm step. The request is written to the store before the client is told
-it was received; if the database is down it waits in the durable spool.
+The form asks only for what it does not already have: the opening message and
+every structured answer are searched for a name, phone number or e-mail, day
+and time, session and glute preference, so "Book Jane Doe, 415 555 0142, next
+Tuesday 3pm" goes straight to the confirm step. A day without a time ("can I
+come Thursday?") is kept, and the time question then names that day. The
+request is written to the store before the client is told it was received; if
+the database is down it waits in the durable spool.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -18,27 +21,20 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.client_details import (
-    ClientDetailsValidation,
-    cleared,
-    entity_text,
-    find_name,
-    intent_of,
-    split_contact,
-    store_request,
-    text_of,
-)
+from actions.client_details import CANCELLED, ClientDetailsValidation, cleared, split_contact, store_request
+from actions.default_fallback import person_offered
 from actions.red_flag import clearance_reason
 from actions.replies import Reply, is_sms, send
+from actions.slot_answers import CHANGE, Context, Reading, Said, is_no_note, read_yes_no
 from bot.channels.sms_text import fits_two_segments, to_sms_text
 from bot.dates import requested_time
+from bot.nlu.unclear_text import is_unclear
 from bot.practice import clock, wording
 from bot.practice.profile import PracticeProfile, current_profile
+from bot.practice.service_choice import find_service
 from bot.requests.booking_link import prefilled_link
-from bot.requests.contact import extract_email, extract_phone, strip_contact_details
 from bot.requests.models import BookingRequest
 from bot.requests.notifier import notify_staff
-from bot.topics import NOT_AN_ANSWER
 
 BOOKING_SLOTS = (
     "client_name",
@@ -52,9 +48,7 @@ BOOKING_SLOTS = (
     "change_requested",
     "invalid_answers",
     "gave_up",
-)
-_NO_NOTE = re.compile(
-    r"^\s*(no|nope|nah|none|nothing|all good|n/?a|not really)([\s,.!]+(thanks?|thank you|thx|ty))?\W*$", re.I
+    "cancelled",
 )
 _CHANGE_FIELDS = (
     ("requested_time", r"\b(time|day|date|when|morning|afternoon|evening)\b"),
@@ -64,37 +58,43 @@ _CHANGE_FIELDS = (
     ("include_glutes", r"\bglutes?\b"),
     ("booking_note", r"\bnote\b"),
 )
+_WITH_GLUTES = re.compile(r"(?:\b(?:with|include|including|add|plus|w)\b|\bw/)[\w\s]{0,15}\b(glutes?|butt|bum)\b", re.I)
+_WITHOUT_GLUTES = re.compile(r"\b(no|skip|without|not?|leave\s+out|drop)\b[\w\s]{0,15}\b(glutes?|butt|bum)\b", re.I)
+# "actually, skip the glutes after all" inside a note: a change of the glutes answer, not part of the note.
+_GLUTES_CHANGE = re.compile(
+    r"(?:\b(?:actually|oh|and|also|but|so)\b[\s,]*)*(?:\bplease\s+)?\b(skip|no|without|leave\s+out|drop|include|add)\s+"
+    r"(?:the\s+|my\s+)?(?:glutes?|glute\s+work|butt|bum)\b(?:\s+(?:after\s+all|then|please|too|as\s+well))*[\s,.!;]*",
+    re.I,
+)
 
 
-def find_service(text: str, profile: PracticeProfile) -> Optional[str]:
-    """The profile service a message names: by key, minutes or a distinctive word."""
-    lowered = text.lower()
-    for service in profile.services:
-        if service.key.lower() in lowered or service.name.lower() in lowered:
-            return service.key
-    if re.search(r"prenatal|pregnan", lowered):
-        prenatal = next((s.key for s in profile.services if "prenatal" in s.key or "prenatal" in s.name.lower()), None)
-        if prenatal:
-            return prenatal
-    minutes = re.search(
-        r"\b(\d{2,3})\s*(-|\s)?(min|mins|minutes?|m\b)|\b(an|one|1) hour\b|\bhour and a "
-        r"half\b|\b(\d(\.\d)?)\s*(hr|hour)s?\b",
-        lowered,
-    )
-    if minutes:
-        if minutes.group(1):
-            wanted = int(minutes.group(1))
-        elif minutes.group(4):
-            wanted = 60
-        elif "half" in minutes.group(0):
-            wanted = 90
-        else:
-            wanted = int(float(minutes.group(6)) * 60)
-        general = [s for s in profile.services if s.minutes == wanted]
-        general.sort(key=lambda s: "prenatal" in s.key)  # prefer the plain massage
-        if general:
-            return general[0].key
-    return None
+@dataclass(frozen=True)
+class DayHint:
+    """A day (and part of the day) or a week said without a time, kept in the requested_day slot.
+
+    Stored as text: "2026-06-13", "2026-06-13 morning" or "week 2026-06-15".
+    """
+
+    day: Optional[dt.date] = None
+    part_of_day: Optional[str] = None
+    week_of: Optional[dt.date] = None
+
+    def text(self) -> str:
+        if self.week_of is not None:
+            return f"week {self.week_of.isoformat()}"
+        return " ".join(p for p in (self.day.isoformat() if self.day else "", self.part_of_day or "") if p)
+
+    @classmethod
+    def read(cls, text: Optional[str]) -> DayHint:
+        words = (text or "").split()
+        try:
+            if len(words) == 2 and words[0] == "week":
+                return cls(week_of=dt.date.fromisoformat(words[1]))
+            if words:
+                return cls(day=dt.date.fromisoformat(words[0]), part_of_day=words[1] if len(words) > 1 else None)
+        except ValueError:
+            pass
+        return cls()
 
 
 def pregnancy_mentioned(tracker: Tracker) -> bool:
@@ -134,15 +134,17 @@ def booking_summary(profile: PracticeProfile, slots: Dict[str, Any], now: dt.dat
     return "\n".join(lines)
 
 
-# spaCy tags session lengths ("60-minute", "an hour") as TIME; they are not when to come.
-_DURATION = re.compile(
-    r"^(an?|one|half an?|\d+(\.\d+)?|sixty|ninety|thirty|forty[- ]five)[\s-]*(min(ute)?s?|hours?|hrs?)$", re.IGNORECASE
-)
-
-
-def when_mentioned(tracker: Tracker) -> Optional[str]:
-    """The day and time named in the message (spaCy DATE/TIME), without session lengths."""
-    return entity_text(tracker, "DATE", "TIME", skip=_DURATION)
+def previous_time(tracker: Tracker, profile: PracticeProfile) -> Optional[dt.datetime]:
+    """The time this booking request held before the current message (local), if one was accepted."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "action" and event.get("name") == "action_booking_intro":
+            return None  # an earlier request's time is not this one's
+        if event.get("event") == "slot" and event.get("name") == "requested_time" and event.get("value"):
+            try:
+                return dt.datetime.fromisoformat(str(event["value"])).astimezone(profile.timezone)
+            except ValueError:
+                continue  # this message's own words, not yet read
+    return None
 
 
 class ValidateBookingForm(ClientDetailsValidation):
@@ -150,94 +152,68 @@ class ValidateBookingForm(ClientDetailsValidation):
         return "validate_booking_form"
 
     def opening_intents(self) -> frozenset:
+        # Details given outside any form ("bk 90min fri 3pm, name sam okafor") open a booking too.
+        return frozenset({"book_appointment", "inform"})
+
+    def asking_intents(self) -> frozenset:
         return frozenset({"book_appointment"})
 
     def accept(self, values: Dict[Text, Any]) -> Dict[Text, Any]:
         # Any new or changed detail needs a fresh look at the summary.
         return {**values, "invalid_answers": 0, "booking_confirmed": None}
 
-    async def extract_requested_time(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
-        if not self.answering(tracker):
-            return {}
-        if self.free_text_ok(tracker, "requested_time"):
-            return {"requested_time": strip_contact_details(text_of(tracker))}
-        mentioned = when_mentioned(tracker)
-        if mentioned and intent_of(tracker) not in NOT_AN_ANSWER:
-            return {"requested_time": mentioned}
-        return {}
+    def context(self, tracker: Tracker) -> Context:
+        hint = DayHint.read(tracker.get_slot("requested_day"))
+        return Context(
+            current_profile(), clock.now(), on_day=hint.day, part_of_day=hint.part_of_day, week_of=hint.week_of
+        )
 
-    async def extract_service(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
-        if not self.answering(tracker) or intent_of(tracker) in NOT_AN_ANSWER:
-            return {}
-        key = find_service(text_of(tracker), current_profile())
-        if key:
-            return {"service": key}
-        if self.free_text_ok(tracker, "service"):
-            return {"service": text_of(tracker)}  # refused below with the list
-        return {}
+    def person_offer(self, reply: Reply) -> Reply:
+        talk = ("Ask a therapist to contact me", "/talk_to_therapist")
+        return Reply(
+            f"{reply.web} If it's easier, I can ask a therapist to contact you instead.",
+            f"{reply.sms} Or I can ask a therapist to contact you.",
+            buttons=tuple(reply.buttons) + (talk,),
+            sms_buttons=tuple(reply.sms_buttons or ())[:2] + (talk,),
+        )
 
-    async def extract_include_glutes(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
-        if not self.answering(tracker):
-            return {}
-        text = text_of(tracker).lower()
-        if re.search(r"\b(no|skip|without|not?)\b[\w\s]{0,15}\b(glutes?|butt|bum)\b", text):
-            return {"include_glutes": False}
-        if re.search(r"\b(with|include|including|add|plus)\b[\w\s]{0,15}\b(glutes?|butt|bum)\b", text):
-            return {"include_glutes": True}
-        if self.requested(tracker, "include_glutes"):
-            if intent_of(tracker) == "affirm" or intent_of(tracker) == "ask_for_glutes":
-                return {"include_glutes": True}
-            if intent_of(tracker) == "deny":
-                return {"include_glutes": False}
-        return {}
+    def pick_up(self, tracker: Tracker, said: Said) -> Dict[Text, Any]:
+        found = super().pick_up(tracker, said)
+        profile, now = current_profile(), clock.now()
+        if requested_time.mentions_day_or_time(said.text, profile, now.astimezone(profile.timezone).date()):
+            found["requested_time"] = said.text
+        service = find_service(said.text, profile)
+        if service:
+            found["service"] = service
+        if _WITHOUT_GLUTES.search(said.text):
+            found["include_glutes"] = False
+        elif _WITH_GLUTES.search(said.text):
+            found["include_glutes"] = True
+        return found
 
-    async def extract_booking_note(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
-        if not self.requested(tracker, "booking_note"):
-            return {}
-        text = text_of(tracker)
-        if intent_of(tracker) == "deny" or _NO_NOTE.match(text):
-            return {"booking_note": "none"}
-        if intent_of(tracker) in NOT_AN_ANSWER or text.startswith("/"):
-            return {}
-        return {"booking_note": text[:500]}
-
-    async def extract_booking_confirmed(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
-        if not self.requested(tracker, "booking_confirmed"):
-            return {}
-        if intent_of(tracker) == "affirm":
+    def answer(self, asked: str, reading: Reading, tracker: Tracker, said: Said) -> Dict[Text, Any]:
+        change = _GLUTES_CHANGE.search(said.text) if asked == "booking_note" else None
+        if change:
+            # The glutes changed in passing; what is left is the note (perhaps none).
+            rest = _GLUTES_CHANGE.sub(" ", said.text).strip(" ,.;!")
+            rest = re.sub(r"^(?:(?:and|also|but|so|oh|actually)\b[\s,]*)+", "", rest, flags=re.I)
+            note = "none" if not rest or is_no_note(rest) else rest
+            return {"include_glutes": change.group(1).lower() in ("include", "add"), "booking_note": note}
+        if asked != "booking_confirmed":
+            return super().answer(asked, reading, tracker, said)
+        # At the summary: yes, a change ("change the time", "make it Friday at 2pm"), or no.
+        if reading.value is True:
             return {"booking_confirmed": True}
-        text = text_of(tracker).lower()
+        found = self.pick_up(tracker, said)
+        if found:
+            return found  # accepted details reset the confirmation: the summary is shown again
         for slot, pattern in _CHANGE_FIELDS:
-            if re.search(pattern, text) and not self._message_gives(slot, tracker):
+            if re.search(pattern, said.text, re.I):
                 # "change the time": forget it, so the form asks for it again.
                 return {slot: None, "booking_confirmed": None}
-        if intent_of(tracker) == "deny":
-            return {"booking_confirmed": False}
-        return {}
-
-    @staticmethod
-    def _message_gives(slot: str, tracker: Tracker) -> bool:
-        """Whether this message itself carries a new value for the slot."""
-        text = text_of(tracker)
-        if slot == "requested_time":
-            return when_mentioned(tracker) is not None
-        if slot == "contact":
-            return bool(extract_phone(text) or extract_email(text))
-        if slot == "client_name":
-            return find_name(tracker) is not None
-        if slot == "service":
-            return find_service(text, current_profile()) is not None
-        return False
+        if reading.value is False or reading.value == CHANGE:
+            return {"booking_confirmed": False}  # "no" / "something's wrong": what would you like to change?
+        return {"booking_confirmed": said.text}  # refused: not a yes, a no or a change
 
     def validate_requested_time(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -246,96 +222,100 @@ class ValidateBookingForm(ClientDetailsValidation):
             return {"requested_time": None}  # cleared to be asked again, not an answer
         profile, now = current_profile(), clock.now()
         service = profile.service(tracker.get_slot("service") or "")
-        minutes = service.minutes if service else 60
-        text = str(value or "")
-        parsed = requested_time.parse_requested_time(text, profile, now, minutes=minutes)
-        day = tracker.get_slot("requested_day")
-        if day and not parsed.day_given:
-            # "4pm" after "Thursday": put the two together.
-            parsed = requested_time.parse_requested_time(f"{day} {text}", profile, now, minutes=minutes)
-        if parsed.problem is None and parsed.start is not None and not parsed.date_only:
+        hint = DayHint.read(tracker.get_slot("requested_day"))
+        parsed = requested_time.parse_requested_time(
+            str(value),
+            profile,
+            now,
+            minutes=service.minutes if service else 60,
+            on_day=hint.day,
+            part_of_day_said=hint.part_of_day,
+            week_of=hint.week_of,
+        )
+        before = previous_time(tracker, profile)
+        if before is not None and hint.day is None and hint.week_of is None:
+            # A correction of one half keeps the other: "make it 3pm" keeps the day, "I meant Wednesday" the hour.
+            if parsed.ok and not parsed.day_given and parsed.start is not None:
+                parsed = requested_time.parse_requested_time(
+                    str(value), profile, now, minutes=service.minutes if service else 60, on_day=before.date()
+                )
+            elif parsed.ok and parsed.date_only and parsed.start is not None:
+                parsed = requested_time.parse_requested_time(
+                    f"{value} at {before.strftime('%H:%M')}", profile, now, minutes=service.minutes if service else 60
+                )
+        if parsed.ok and parsed.start is not None and not parsed.date_only:
             return self.accept({"requested_time": parsed.start.isoformat(), "requested_day": None})
+        if parsed.ok and parsed.date_only and parsed.start is not None:
+            # A day without a time: kept, and the time question names it (action_ask_requested_time).
+            day = DayHint(parsed.start.astimezone(profile.timezone).date(), parsed.part_of_day)
+            return self.accept({"requested_time": None, "requested_day": day.text()})
+        if parsed.ok and parsed.week_of is not None:
+            return self.accept({"requested_time": None, "requested_day": DayHint(week_of=parsed.week_of).text()})
         # A suggestion's button sends its own description, which parses back to that time.
         options = [(text, text) for text in (wording.describe_slot(profile, s, now) for s in parsed.suggestions[:3])]
-        if parsed.problem is None and parsed.date_only and parsed.start is not None:
-            day = wording.day_phrase(parsed.start.date(), now.astimezone(profile.timezone).date())
-            # Only a calendar we could read lets us call the times free.
-            free = wording.free_times_text(parsed.suggestions) if parsed.calendar_checked else ""
-            send(
-                dispatcher,
-                tracker,
-                Reply(
-                    f"What time {day}? {free}".strip(),
-                    f"What time that day? {free}".strip(),
-                    buttons=options,
-                    sms_buttons=options,
-                ),
-            )
-            return {"requested_time": None, "requested_day": parsed.start.date().isoformat()}
         reason = wording.time_problem_text(profile, parsed.problem)
-        offer = " Here are the next open times, or tell me another:" if options else " Could you give a day and a time?"
         if parsed.problem == requested_time.BUSY and options:
-            offer = " These times are free, or tell me another:"
-        return self.refuse(
+            offer = " These times are free."
+        else:
+            offer = " The nearest open times are below." if options else ""
+        refused = self.refuse(
             tracker,
             "requested_time",
             dispatcher,
-            Reply(
-                reason + offer,
-                reason
-                + (
-                    (" Free: " if parsed.problem == requested_time.BUSY else " Next open: ")
-                    + "; ".join(t for t, _ in options[:2])
-                    if options
-                    else " What other day and time suit you?"
-                ),
-                buttons=options,
-                sms_buttons=options[:2],
-            ),
+            Reply(reason + offer, reason + offer, buttons=options, sms_buttons=options[:2]),
         )
+        if parsed.date_only:
+            refused["requested_day"] = None  # the day itself cannot be booked
+        return refused
 
     def validate_service(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         if value is None:
             return {"service": None}  # cleared to be asked again, not an answer
-        profile = current_profile()
-        if profile.service(str(value or "")):
+        if current_profile().service(str(value)):
             return self.accept({"service": value})
-        names = ", ".join(s.name for s in profile.services)
-        return self.refuse(
-            tracker,
-            "service",
-            dispatcher,
-            Reply(
-                f"Sorry, I didn't recognise that session. We offer: {names}.",
-                "Sorry, which session? " + ", ".join(f"{s.minutes} min" for s in profile.services),
-                buttons=(),
-                sms_buttons=(),
-            ),
-        )
+        # The session question that follows lists them.
+        sorry = "Sorry, I didn't recognise that session."
+        return self.refuse(tracker, "service", dispatcher, Reply(sorry, sorry, buttons=(), sms_buttons=()))
 
     def validate_include_glutes(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         if value is None:
             return {"include_glutes": None}  # cleared to be asked again, not an answer
-        return self.accept({"include_glutes": bool(value)})
+        if isinstance(value, bool):
+            return self.accept({"include_glutes": value})
+        sorry = "Sorry, was that a yes or a no?"
+        return self.refuse(tracker, "include_glutes", dispatcher, Reply(sorry, sorry, buttons=(), sms_buttons=()))
 
     def validate_booking_note(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         if value is None:
             return {"booking_note": None}  # cleared to be asked again, not an answer
-        return self.accept({"booking_note": str(value).strip() or "none"})
+        text = str(value).strip()
+        if read_yes_no(Said(text, "", 0.0, False)) is True:
+            # "yes" to "anything your therapist should know?": not a note yet, and no mistake either.
+            send(dispatcher, tracker, Reply("Sure, go ahead.", "Sure, go ahead.", buttons=(), sms_buttons=()))
+            return {"booking_note": None}
+        if text.startswith("/") or is_unclear(text):
+            sorry = "Sorry, I didn't catch that."
+            return self.refuse(tracker, "booking_note", dispatcher, Reply(sorry, sorry, buttons=(), sms_buttons=()))
+        return self.accept({"booking_note": text or "none"})
 
     def validate_booking_confirmed(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         if value is True:
             return {"booking_confirmed": True, "invalid_answers": 0}
-        # "No" at the summary: the next question is what to change.
-        return {"booking_confirmed": None, "change_requested": value is False}
+        if value is False:
+            # "No" at the summary: the next question is what to change.
+            return {"booking_confirmed": None, "change_requested": True}
+        if value is None:
+            return {"booking_confirmed": None}
+        sorry = "Sorry, I didn't catch that."
+        return self.refuse(tracker, "booking_confirmed", dispatcher, Reply(sorry, sorry, buttons=(), sms_buttons=()))
 
 
 class ActionBookingIntro(Action):
@@ -375,6 +355,57 @@ class ActionAskService(Action):
         return []
 
 
+class ActionAskRequestedTime(Action):
+    """The time question: naming the day or week already given, with that day's open times."""
+
+    def name(self) -> Text:
+        return "action_ask_requested_time"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        profile, now = current_profile(), clock.now()
+        service = profile.service(tracker.get_slot("service") or "")
+        minutes = service.minutes if service else 60
+        hint = DayHint.read(tracker.get_slot("requested_day"))
+        if hint.day is None and hint.week_of is None:
+            if tracker.get_slot("invalid_answers"):
+                # The refusal just said why, with the nearest open times.
+                ask = "Which other day and time would suit you?"
+                send(dispatcher, tracker, Reply(ask, ask, buttons=(), sms_buttons=()))
+            else:
+                dispatcher.utter_message(response="utter_ask_requested_time")
+            return []
+        parsed = requested_time.parse_requested_time(
+            "", profile, now, minutes=minutes, on_day=hint.day, part_of_day_said=hint.part_of_day, week_of=hint.week_of
+        )
+        options = [(text, text) for text in (wording.describe_slot(profile, s, now) for s in parsed.suggestions[:3])]
+        if hint.day is not None:
+            day = wording.date_text(hint.day)
+            if hint.part_of_day:  # "Saturday morning (5 December)"
+                weekday, _, date = day.partition(" ")
+                day = f"{weekday} {hint.part_of_day} ({date})"
+            # Only a calendar we could read lets us call the times free.
+            free = wording.free_times_text(parsed.suggestions) if parsed.calendar_checked else ""
+            listed = " The first open times are below." if options else ""
+            web = f"What time on {day} would suit you? {free or listed.strip()}".strip()
+            sms = f"What time on {day}? {free}".strip()
+        else:
+            today = now.astimezone(profile.timezone).date()
+            week = _week_words(hint.week_of, today)
+            web = f"Which day and time {week} would suit you?" + (" The first open times are below." if options else "")
+            sms = f"Which day and time {week}?"
+        send(dispatcher, tracker, Reply(web, sms, buttons=options, sms_buttons=options[:2]))
+        return []
+
+
+def _week_words(monday: dt.date, today: dt.date) -> str:
+    this_monday = today - dt.timedelta(days=today.weekday())
+    if monday == this_monday:
+        return "this week"
+    if monday == this_monday + dt.timedelta(days=7):
+        return "next week"
+    return f"in the week of {wording.date_text(monday)}"
+
+
 class ActionAskBookingConfirmed(Action):
     def name(self) -> Text:
         return "action_ask_booking_confirmed"
@@ -407,6 +438,9 @@ class ActionFinishBooking(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         profile = current_profile()
         reset = cleared(BOOKING_SLOTS)
+        if tracker.get_slot("cancelled"):
+            send(dispatcher, tracker, CANCELLED)
+            return reset
         if tracker.get_slot("gave_up") or not tracker.get_slot("booking_confirmed"):
             send(
                 dispatcher,
@@ -423,7 +457,7 @@ class ActionFinishBooking(Action):
                     sms_buttons=(("Ask a therapist to contact me", "/talk_to_therapist"),),
                 ),
             )
-            return reset
+            return reset + [person_offered()]
         request = self.build_request(tracker, profile)
         result = await store_request(request)
         if result is None:

@@ -15,9 +15,11 @@ from rasa_sdk.events import ConversationPaused, EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.client_details import ClientDetailsValidation, cleared, intent_of, split_contact, store_request, text_of
+from actions.client_details import CANCELLED, ClientDetailsValidation, cleared, split_contact, store_request
 from actions.handoff import transcript
 from actions.replies import Reply, send
+from actions.slot_answers import Outcome, Reading, Said
+from bot.nlu.unclear_text import is_unclear
 from bot.practice import clock, schedule, wording
 from bot.practice.profile import current_profile
 from bot.requests.models import CallbackRequest
@@ -31,6 +33,7 @@ CALLBACK_SLOTS = (
     "therapist_live",
     "invalid_answers",
     "gave_up",
+    "cancelled",
 )
 
 
@@ -41,42 +44,50 @@ class ValidateCallbackForm(ClientDetailsValidation):
     def opening_intents(self) -> frozenset:
         return frozenset({"talk_to_therapist"})
 
+    def asking_intents(self) -> frozenset:
+        return frozenset({"talk_to_therapist"})
+
     async def required_slots(
         self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Text]:
-        if tracker.get_slot("gave_up"):
+        if tracker.get_slot("gave_up") or tracker.get_slot("cancelled"):
             return []
         if tracker.get_slot("therapist_live"):
             # A therapist replies now; no need to ask when to call.
             return [slot for slot in domain_slots if slot != "best_time"]
         return domain_slots
 
-    async def extract_best_time(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
-        if self.free_text_ok(tracker, "best_time") or (
-            self.requested(tracker, "best_time") and intent_of(tracker) in ("inform", "affirm")
+    def after_interruption(self, asked: str, reading: Reading, tracker: Tracker, said: Said) -> Dict[Text, Any]:
+        if (
+            asked == "callback_question"
+            and reading.outcome is Outcome.WARNING
+            and self.ran_since_message(tracker) == "action_red_flag"
         ):
-            return {"best_time": text_of(tracker)[:200]}
-        return {}
-
-    async def extract_callback_question(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
-        # Any message counts here, questions included: it is what they want to ask.
-        if self.requested(tracker, "callback_question") and not text_of(tracker).startswith("/"):
-            return {"callback_question": text_of(tracker)[:1000]}
+            # The safety answer came first; what they described is still what to talk about.
+            return {"callback_question": reading.value or said.text}
         return {}
 
     def validate_best_time(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        return {"best_time": value} if value is None else self.accept({"best_time": str(value)})
+        if value is None:
+            return {"best_time": None}
+        if is_unclear(str(value)) or str(value).startswith("/"):
+            sorry = "Sorry, I didn't catch that."
+            return self.refuse(tracker, "best_time", dispatcher, Reply(sorry, sorry, buttons=(), sms_buttons=()))
+        return self.accept({"best_time": str(value)})
 
     def validate_callback_question(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        return {"callback_question": value} if value is None else self.accept({"callback_question": str(value)})
+        if value is None:
+            return {"callback_question": None}
+        if is_unclear(str(value)) or str(value).startswith("/"):
+            sorry = "Sorry, I didn't catch that."
+            return self.refuse(
+                tracker, "callback_question", dispatcher, Reply(sorry, sorry, buttons=(), sms_buttons=())
+            )
+        return self.accept({"callback_question": str(value)})
 
 
 class ActionFinishCallback(Action):
@@ -88,6 +99,9 @@ class ActionFinishCallback(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         profile, now = current_profile(), clock.now()
         reset = cleared(CALLBACK_SLOTS)
+        if tracker.get_slot("cancelled"):
+            send(dispatcher, tracker, CANCELLED)
+            return reset
         if tracker.get_slot("gave_up") or not tracker.get_slot("contact"):
             send(
                 dispatcher,

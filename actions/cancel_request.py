@@ -10,8 +10,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.booking_form import BOOKING_SLOTS
 from actions.callback_form import CALLBACK_SLOTS
-from actions.client_details import cleared
-from actions.replies import Reply, send
+from actions.client_details import CANCELLED, cleared
+from actions.replies import send
 
 
 class ActionCancelRequest(Action):
@@ -19,15 +19,6 @@ class ActionCancelRequest(Action):
         return "action_cancel_request"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        send(
-            dispatcher,
-            tracker,
-            Reply(
-                "Okay, I've cancelled that request. Nothing was sent. What else can I help with?",
-                "Okay, cancelled. Nothing was sent.",
-                buttons=(("Book a visit", "/book_appointment"), ("Ask something else", "/what_can_you_do")),
-                sms_buttons=(),
-            ),
-        )
+        send(dispatcher, tracker, CANCELLED)
         # Both forms' details: a half-given callback's best time must not fill the next callback form.
         return cleared(dict.fromkeys(BOOKING_SLOTS + CALLBACK_SLOTS)) + [SlotSet("requested_slot", None)]

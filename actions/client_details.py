@@ -1,16 +1,18 @@
-"""Client details shared by the booking and callback forms: name and contact.
+"""Client details shared by the booking and callback forms: name and contact, and how a message is read.
 
-Both forms read what a message offers wherever it appears ("it's Sam,
-415 555 0142"), step aside for questions (the rules answer those and come
-back), and after three answers in a row they cannot use, end so that the
-finishing action offers a person instead of looping.
+Every message inside a form is read against the question just asked
+(actions/slot_answers.py decides whether it is the answer or an interruption
+the rules handle). An answer may bring other details too ("it's Sam,
+415 555 0142"); a free-text answer (a note) brings nothing else. The second
+answer in a row that cannot be used comes with an offer of a person; after the
+third the form ends so that the finishing action offers one instead of looping.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
-import re
 from abc import ABC, abstractmethod
 from typing import Any, Dict, Iterable, List, Optional, Pattern, Text, Tuple
 
@@ -19,28 +21,21 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions import slot_answers
 from actions.replies import Reply, send
-from bot.requests.contact import extract_email, extract_phone, normalize_phone, strip_contact_details
+from actions.slot_answers import SLOT_RULES, Context, Outcome, Reading, Said
+from bot.practice import clock
+from bot.practice.profile import current_profile
+from bot.requests.contact import extract_email, extract_phone, normalize_phone
 from bot.requests.models import ClientRequest, SaveResult
+from bot.requests.names import as_name, name_in_message
 from bot.requests.store import RequestNotSaved, shared_store
-from bot.topics import NOT_AN_ANSWER
 
 logger = logging.getLogger(__name__)
 
 MAX_INVALID_ANSWERS = 3
-
-_NAME_PREFIX = re.compile(
-    r"^\s*(hi|hello|hey)?[\s,]*(my name is|my name's|name is|it's|it is|i'm|i am|this is|call me|under)\s+", re.I
-)
-_NAME_AFTER = re.compile(
-    # Lead-in words in any case ("Book Jane Doe", "I'm Sam"); the name itself capitalised.
-    r"\b(?i:book|for|name is|name's|i'm|i am|this is|it's|under)\s+((?:[A-Z][a-z'\-]+)(?:\s+[A-Z][a-z'\-]+){0,2})"
-)
-_NOT_NAMES = set(
-    "monday tuesday wednesday thursday friday saturday sunday today tomorrow tonight next this the a an "
-    "january february march april may june july august september october november december "
-    "deep prenatal massage glutes swedish sports relaxation am pm morning afternoon evening".split()
-)
+# Intents whose cancel rules (data/rules/booking.yml, handoff.yml, existing_bookings.yml) end a form.
+RULE_CANCEL_INTENTS = frozenset({"stop", "cancel_booking"})
 
 
 def intent_of(tracker: Tracker) -> str:
@@ -63,19 +58,36 @@ def entity_text(tracker: Tracker, *types: str, skip: Optional[Pattern[str]] = No
     return " ".join(str(e.get("value")) for e in sorted(found, key=lambda e: e.get("start") or 0))
 
 
-def find_name(tracker: Tracker) -> Optional[str]:
-    """A person's name: spaCy's PERSON entity, else "book Jane Doe" style wording."""
-    if intent_of(tracker) in NOT_AN_ANSWER:
-        return None
-    person = entity_text(tracker, "PERSON")
-    if person:
-        return person
-    for match in _NAME_AFTER.finditer(text_of(tracker)):
-        words = match.group(1).split()
-        kept = [w for w in words if w.lower() not in _NOT_NAMES]
-        if kept and kept == words[: len(kept)]:
-            return " ".join(kept)
-    return None
+def persons_in(tracker: Tracker) -> List[str]:
+    """spaCy's PERSON entities in the latest message, each on its own."""
+    return [str(e.get("value")) for e in tracker.latest_message.get("entities") or [] if e.get("entity") == "PERSON"]
+
+
+# Said when a request being given is cancelled (by the cancel rule or a form's finishing action).
+CANCELLED = Reply(
+    "Okay, I've cancelled that request. Nothing was sent. What else can I help with?",
+    "Okay, cancelled. Nothing was sent.",
+    buttons=(("Book a visit", "/book_appointment"), ("Ask something else", "/what_can_you_do")),
+    sms_buttons=(),
+)
+
+
+def clarified_text(tracker: Tracker) -> str:
+    """The client's own words behind a button press that answered "Did you mean booking a visit?".
+
+    The fallback replays only the button's payload; the words came in the unclear
+    message before it ("bk 90min fri 3pm w glutes, name sam okafor").
+    """
+    latest = tracker.latest_message.get("text") or ""
+    for event in reversed(tracker.events[:-1]):
+        if event.get("event") != "user":
+            continue
+        text = event.get("text") or ""
+        if text.startswith("/"):
+            continue  # the button itself, and Rasa's replay of it
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        return text if intent == "nlu_fallback" else latest
+    return latest
 
 
 def split_contact(contact: Optional[str]) -> Tuple[Optional[str], Optional[str]]:
@@ -101,7 +113,7 @@ async def store_request(request: ClientRequest) -> Optional[SaveResult]:
 
 
 class ClientDetailsValidation(FormValidationAction, ABC):
-    """Name and contact extraction and validation, plus the give-up rule.
+    """Reading messages against the question asked, name and contact, and the give-up rule.
 
     Abstract, so the action server registers only the concrete forms' validators.
     """
@@ -114,73 +126,147 @@ class ClientDetailsValidation(FormValidationAction, ABC):
         self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Text]:
         # After too many answers we could not use, the form ends and the
-        # finishing action offers a person instead.
-        return [] if tracker.get_slot("gave_up") else domain_slots
-
-    # -- when a message counts as an answer ------------------------------------------
-    def answering(self, tracker: Tracker) -> bool:
-        return tracker.active_loop_name == self.form_name() or intent_of(tracker) in self.opening_intents()
+        # finishing action offers a person instead; cancelled, it just ends.
+        return [] if tracker.get_slot("gave_up") or tracker.get_slot("cancelled") else domain_slots
 
     def opening_intents(self) -> frozenset:
         """Intents that open this form; their message may already hold details."""
         return frozenset()
 
-    def requested(self, tracker: Tracker, slot: str) -> bool:
-        return tracker.active_loop_name == self.form_name() and tracker.get_slot("requested_slot") == slot
+    def asking_intents(self) -> frozenset:
+        """Intents that ask for what this form does ("book me in" while booking): no answer, no mistake."""
+        return frozenset()
 
-    def free_text_ok(self, tracker: Tracker, slot: str) -> bool:
-        return (
-            self.requested(tracker, slot)
-            and intent_of(tracker) not in NOT_AN_ANSWER
-            and not text_of(tracker).startswith("/")
-        )
-
-    # -- name and contact ---------------------------------------------------------------
-    async def extract_client_name(
+    # -- reading the latest message ------------------------------------------------------
+    async def get_extraction_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
-        if not self.answering(tracker):
-            return {}
-        name = find_name(tracker)
-        if name:
-            return {"client_name": name}
-        if self.free_text_ok(tracker, "client_name"):
-            return {"client_name": _NAME_PREFIX.sub("", strip_contact_details(text_of(tracker))).strip(" .,!")}
+    ) -> List[EventType]:
+        # One reading of the message for every slot (instead of one extract_<slot> each),
+        # so the question asked is answered first and a free-text answer brings nothing else.
+        wanted = set(await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain))
+        found = {slot: value for slot, value in self.read_message(tracker).items() if slot in wanted}
+        tracker.slots.update(found)
+        return [SlotSet(slot, value) for slot, value in found.items()]
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        reading = self.reading(tracker)
+        if (
+            reading
+            and reading.outcome is Outcome.CANCEL
+            and Said.from_parse(tracker.latest_message).intent not in (RULE_CANCEL_INTENTS)
+        ):
+            # Cancel words the classifier took for something else ("cancel, sorry, I changed my mind" looked
+            # like the cancellation policy): the form ends here and its finishing action says it is cancelled.
+            # (Classified as stop or cancel_booking, the form steps aside and a cancel rule does the same.)
+            return [SlotSet("cancelled", True), SlotSet("requested_slot", None)]
+        events = await super().run(dispatcher, tracker, domain)
+        if not events and self.goes_on(tracker):
+            # Nothing to fill, but nothing for the rules either ("I want to book" while booking):
+            # an unchanged slot keeps Rasa from rejecting the form, which asks its question again.
+            events.append(SlotSet("invalid_answers", tracker.get_slot("invalid_answers") or 0))
+        return events
+
+    def goes_on(self, tracker: Tracker) -> bool:
+        """The message asks for what this form is already doing ("book me in" while booking)."""
+        said = Said.from_parse(tracker.latest_message)
+        reading = self.reading(tracker)
+        return bool(reading and reading.is_answer and said.intent in self.asking_intents())
+
+    def ran_since_message(self, tracker: Tracker) -> Optional[str]:
+        """The last action other than this form since the client's message ("action_listen" if none).
+
+        Rasa names the form itself as the latest action on every run, so a run after
+        the rules answered an interruption is told apart by what ran before it.
+        """
+        for event in reversed(tracker.events):
+            if event.get("event") == "user":
+                return "action_listen"
+            if event.get("event") == "action" and event.get("name") not in (self.form_name(), None):
+                return event["name"]
+        return None
+
+    def asked(self, tracker: Tracker) -> Optional[str]:
+        """The slot whose question this form just asked, if this form is running."""
+        if tracker.active_loop_name != self.form_name():
+            return None
+        slot = tracker.get_slot("requested_slot")
+        return slot if slot in SLOT_RULES else None
+
+    def context(self, tracker: Tracker) -> Context:
+        return Context(current_profile(), clock.now())
+
+    def reading(self, tracker: Tracker) -> Optional[Reading]:
+        """The latest message read against the question asked (None when no question is open)."""
+        asked = self.asked(tracker)
+        if asked is None:
+            return None
+        said = Said.from_parse(tracker.latest_message)
+        return slot_answers.read_reply(asked, self.form_name(), said, self.context(tracker))
+
+    def read_message(self, tracker: Tracker) -> Dict[Text, Any]:
+        """The slot values the latest message gives (unvalidated; refused answers come back as text)."""
+        said = Said.from_parse(tracker.latest_message)
+        asked = self.asked(tracker)
+        if asked is None:
+            opening = tracker.active_loop_name == self.form_name() or said.intent in self.opening_intents()
+            if said.payload:
+                said = dataclasses.replace(said, text=clarified_text(tracker))
+            return self.pick_up(tracker, said) if opening and not said.payload else {}
+        reading = self.reading(tracker)
+        if not reading.is_answer:
+            # The rules answer it (safety, cancel, handoff, a question) and the form asks again.
+            return self.after_interruption(asked, reading, tracker, said)
+        return self.answer(asked, reading, tracker, said)
+
+    def answer(self, asked: str, reading: Reading, tracker: Tracker, said: Said) -> Dict[Text, Any]:
+        found = {} if SLOT_RULES[asked].free_text else self.pick_up(tracker, said)
+        if reading.value is not None:
+            found[asked] = reading.value
+        elif not found and said.intent not in self.asking_intents():
+            # Nothing usable: the text goes to validate_<slot>, which says why and counts it.
+            found[asked] = said.text
+        return found
+
+    def after_interruption(self, asked: str, reading: Reading, tracker: Tracker, said: Said) -> Dict[Text, Any]:
         return {}
 
-    async def extract_contact(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
-        if not self.answering(tracker):
-            return {}
-        text = text_of(tracker)
-        found = extract_phone(text) or extract_email(text)
-        if found:
-            return {"contact": found}
-        if self.free_text_ok(tracker, "contact"):
-            return {"contact": text}  # validated (and refused) below
-        if tracker.get_slot("contact") is None and tracker.get_latest_input_channel() == "sms":
+    def pick_up(self, tracker: Tracker, said: Said) -> Dict[Text, Any]:
+        """Details given in passing: a name said explicitly, a phone number or e-mail."""
+        found: Dict[Text, Any] = {}
+        persons = persons_in(tracker) if tracker.get_slot("client_name") is None else []
+        name = name_in_message(said.text, persons)
+        if name:
+            found["client_name"] = name
+        contact = extract_phone(said.text) or extract_email(said.text)
+        if contact:
+            found["contact"] = contact
+        elif (
+            tracker.get_slot("contact") is None
+            and tracker.get_latest_input_channel() == "sms"
+            and self.asked(tracker) != "contact"  # asked, they answer it themselves
+        ):
             # An SMS client's own number is the natural way to reach them.
             number = normalize_phone(tracker.sender_id)
             if number:
-                return {"contact": number}
-        return {}
+                found["contact"] = number
+        return found
 
+    # -- name and contact ---------------------------------------------------------------
     def validate_client_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         if value is None:
             return {"client_name": None}  # cleared to be asked again, not an answer
-        name = " ".join(str(value).split())
-        if 1 < len(name) <= 60 and re.fullmatch(r"[^\W\d_][\w .'\-]*", name) and len(name.split()) <= 5:
-            return self.accept({"client_name": name.title() if name.islower() else name})
+        name = as_name(str(value))
+        if name:
+            return self.accept({"client_name": name})
         return self.refuse(
             tracker,
             "client_name",
             dispatcher,
             Reply(
-                "Sorry, I didn't catch a name there. What name should I put the request under?",
-                "Sorry, what name should I put the request under?",
+                "Sorry, I didn't catch a name there.",
+                "Sorry, I didn't catch a name there.",
                 buttons=(),
                 sms_buttons=(),
             ),
@@ -199,9 +285,9 @@ class ClientDetailsValidation(FormValidationAction, ABC):
             "contact",
             dispatcher,
             Reply(
-                "That doesn't look like a phone number or email I can use. Could you type it again, like 415 "
-                "555 0142 or name@example.com?",
-                "That number or email didn't work. Try again, e.g. 415 555 0142.",
+                "That doesn't look like a phone number or email I can use. One like 415 555 0142 or "
+                "name@example.com works.",
+                "That number or email didn't work. One like 415 555 0142 works.",
                 buttons=(),
                 sms_buttons=(),
             ),
@@ -211,10 +297,20 @@ class ClientDetailsValidation(FormValidationAction, ABC):
     def accept(self, values: Dict[Text, Any]) -> Dict[Text, Any]:
         return {**values, "invalid_answers": 0}
 
-    @staticmethod
-    def refuse(tracker: Tracker, slot: str, dispatcher: CollectingDispatcher, reply: Reply) -> Dict[Text, Any]:
-        send(dispatcher, tracker, reply)
+    def person_offer(self, reply: Reply) -> Reply:
+        """The refusal with a way to a person added (the second unusable answer in a row)."""
+        phone = current_profile().phone
+        return Reply(
+            f"{reply.web} If it's easier, you can call us on {phone}.",
+            f"{reply.sms} Or call us on {phone}.",
+            buttons=reply.buttons,
+            sms_buttons=reply.sms_buttons,
+        )
+
+    def refuse(self, tracker: Tracker, slot: str, dispatcher: CollectingDispatcher, reply: Reply) -> Dict[Text, Any]:
+        """Say why the answer cannot be used (the form then asks again) and count it."""
         failures = int(tracker.get_slot("invalid_answers") or 0) + 1
+        send(dispatcher, tracker, self.person_offer(reply) if failures == MAX_INVALID_ANSWERS - 1 else reply)
         result: Dict[Text, Any] = {slot: None, "invalid_answers": failures}
         if failures >= MAX_INVALID_ANSWERS:
             result["gave_up"] = True

@@ -13,6 +13,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.replies import Reply, send
+from bot.nlu.unclear_text import is_filler, is_unclear
 from bot.practice import clock, schedule, wording
 from bot.practice.profile import current_profile
 
@@ -38,7 +39,8 @@ def first_question(tracker: Tracker) -> str:
         if (
             text
             and not text.startswith("/")
-            and intent not in ("talk_to_therapist", "affirm", "deny", "inform", "greet")
+            and intent not in ("talk_to_therapist", "affirm", "deny", "inform", "greet", "nlu_fallback", "out_of_scope")
+            and not (is_unclear(text) or is_filler(text))  # "ugh" is no question for a therapist
         ):
             return text
     return ""

@@ -11,6 +11,7 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.default_fallback import person_offered
 from actions.replies import MORE, Reply, send
 from bot.nlu.red_flag_patterns import ENTITY, URGENT_KINDS, find_red_flag
 from bot.practice.profile import current_profile
@@ -91,5 +92,7 @@ class ActionRedFlag(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        send(dispatcher, tracker, safety_reply(red_flag_kind(tracker), current_profile().emergency_number))
-        return []
+        kind = red_flag_kind(tracker)
+        send(dispatcher, tracker, safety_reply(kind, current_profile().emergency_number))
+        # The non-urgent answer asks "Would you like a therapist to call you back?": a plain yes means yes.
+        return [] if kind in URGENT_KINDS else [person_offered()]

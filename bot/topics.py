@@ -58,7 +58,7 @@ def _practice(key: str, did_you_mean: str, mid_callback: bool = False) -> Topic:
 
 
 # Conversation topics whose answer is their own domain response (utter_<key>), also mid-form.
-_ANSWERED_BY_RESPONSE = frozenset({"bot_challenge", "what_can_you_do", "thanks"})
+_ANSWERED_BY_RESPONSE = frozenset({"bot_challenge", "what_can_you_do", "thanks", "out_of_scope"})
 
 TOPICS: Tuple[Topic, ...] = (
     # From the article
@@ -107,7 +107,8 @@ TOPICS: Tuple[Topic, ...] = (
     Topic("affirm", CONVERSATION),
     Topic("deny", CONVERSATION),
     Topic("bot_challenge", CONVERSATION, question=True, mid_booking=True, mid_callback=True),
-    Topic("out_of_scope", CONVERSATION, question=True),
+    # Off-topic questions mid-form get the polite boundary, then the form's question again.
+    Topic("out_of_scope", CONVERSATION, question=True, mid_booking=True, mid_callback=True),
     Topic("what_can_you_do", CONVERSATION, "what I can help with", question=True, mid_booking=True, mid_callback=True),
     Topic("stop", CONVERSATION, question=True),
     # Names, days and times given on their own.

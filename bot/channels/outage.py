@@ -44,6 +44,7 @@ BOOKING_ACTIONS = frozenset(
         "booking_form",
         "validate_booking_form",
         "action_ask_service",
+        "action_ask_requested_time",
         "action_ask_booking_confirmed",
         "action_finish_booking",
         "action_cancel_request",
@@ -55,7 +56,9 @@ BOOKING_ACTIONS = frozenset(
         "action_existing_booking",
     }
 )
-THERAPIST_ACTIONS = frozenset({"action_handoff", "callback_form", "validate_callback_form", "action_finish_callback"})
+THERAPIST_ACTIONS = frozenset(
+    {"action_handoff", "callback_form", "validate_callback_form", "action_finish_callback", "action_default_fallback"}
+)
 SAFETY_ACTIONS = frozenset({"action_red_flag"})
 PRACTICE_INFO_ACTIONS = frozenset(
     {

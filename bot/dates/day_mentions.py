@@ -7,6 +7,7 @@ Used for hours questions ("are you open on the 24th?") and booking times alike
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -203,16 +204,27 @@ def _day_of_month(text: str, today: dt.date) -> Optional[DayMatch]:
     return None
 
 
+def _weekday_word(word: str) -> Optional[int]:
+    """The weekday a word names, misspellings included ("tusday", "frday", "thrusday")."""
+    if word in _WEEKDAY_WORDS:
+        return _WEEKDAY_WORDS[word]
+    if len(word) >= 5 and word.endswith(("day", "dy", "ay")):
+        ratio, index = max((difflib.SequenceMatcher(None, word, name).ratio(), i) for i, name in enumerate(WEEKDAYS))
+        if ratio >= 0.8 and word[0] == WEEKDAYS[index][0]:
+            return index
+    return None
+
+
 def _weekday(text: str, today: dt.date) -> Optional[DayMatch]:
     tokens = list(re.finditer(r"[a-z0-9]+", text))
     for index, token in enumerate(tokens):
         word = token.group()
-        if word not in _WEEKDAY_WORDS:
+        wanted = _weekday_word(word)
+        if wanted is None:
             continue
         before = tokens[index - 1].group() if index else ""
         if word in _AMBIGUOUS_SHORT and before in _NOT_BEFORE_SHORT:
             continue
-        wanted = _WEEKDAY_WORDS[word]
         ahead = (wanted - today.weekday()) % 7
         two_before = tokens[index - 2].group() if index >= 2 else ""
         if before in {"next", "coming"} or (before == "week" and two_before == "next"):
@@ -222,6 +234,25 @@ def _weekday(text: str, today: dt.date) -> Optional[DayMatch]:
         start = tokens[index - 1].start() if before == "this" else token.start()
         return DayMatch(today + dt.timedelta(days=ahead), (start, token.end()), plain_weekday=before != "this")
     return None
+
+
+# A month without a day, after a word that makes it a time ("next june", "in august", "sometime in may").
+_MONTH_ONLY = re.compile(
+    r"\b(?:in|next|this|early|late|mid|during|around|sometime(?:\s+in)?)\s+(january|february|march|april|may|june|july"
+    r"|august|september|october|november|december)\b"
+)
+
+
+def month_named(text: str, today: dt.date) -> Optional[dt.date]:
+    """The first day of a month named without a day ("sometime next june"): its next start, or today in it."""
+    found = _MONTH_ONLY.search(normalize_text(text))
+    if not found:
+        return None
+    month = _MONTH_WORDS[found.group(1)]
+    if month == today.month and not found.group(0).startswith("next"):
+        return today
+    year = today.year if month > today.month else today.year + 1
+    return dt.date(year, month, 1)
 
 
 def find_day_match(text: str, profile: PracticeProfile, today: dt.date) -> Optional[DayMatch]:

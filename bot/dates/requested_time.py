@@ -10,6 +10,7 @@ and how far ahead the practice books. Refusals come with the next free slots.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import re
@@ -19,7 +20,7 @@ from typing import List, Optional, Tuple
 import dateparser
 import phonenumbers
 
-from bot.dates.day_mentions import find_day_match, normalize_text
+from bot.dates.day_mentions import find_day_match, month_named, normalize_text
 from bot.practice import calendar_feed, clock
 from bot.practice.calendar_feed import BusyTimes
 from bot.practice.profile import PracticeProfile
@@ -59,7 +60,9 @@ class ParsedTime:
     day's first free start times (within part_of_day).
     day_given: the text named a day or date; when False the day was inferred
     ("at 4" means the next 4 pm), so a caller holding an earlier answered day
-    may prefer to parse f"{day} {text}" instead.
+    may pass it as `on_day` instead.
+    week_of: "next week sometime" names a week but no day: the Monday of that
+    week (start is None, no problem; suggestions are that week's first open times).
     """
 
     start: Optional[dt.datetime] = None
@@ -68,6 +71,7 @@ class ParsedTime:
     suggestions: List[dt.datetime] = field(default_factory=list)
     part_of_day: Optional[str] = None
     day_given: bool = False
+    week_of: Optional[dt.date] = None
     # The practice's calendar feed was read, so "free" means free in it (else: opening hours only).
     calendar_checked: bool = False
 
@@ -188,8 +192,25 @@ _HOUR_WITH_PART = re.compile(
     r"\b(\d{1,2})\s+(?:in\s+the\s+(?:morning|afternoon|evening)|at\s+night|tonight|tonite"
     r"|this\s+(?:morning|afternoon|evening))\b"
 )
-_PART_OF_DAY = re.compile(r"\b(morning|afternoon|evening|tonight|tonite|night|lunch ?time|lunch|after work)\b")
+_PART_OF_DAY = re.compile(
+    r"\b(morning|mornings|afternoon|afternoons|arvo|evening|evenings|tonight|tonite|night|lunch ?time|lunch"
+    r"|after work|after school|before work|first thing)\b|(?<![\d:.])(?<![\d:.] )\b(pm)\b"  # "2moro pm"
+)
 _RELATIVE_CLOCK = re.compile(r"\b(?:hours?|hrs?|minutes?|mins?)\b")
+# A message that is only a time: "10", "4.30", "10:15" (the answer to "What time on Saturday?").
+_BARE_TIME = re.compile(r"^\s*(\d{1,2})(?:[:.](\d{2}))?\s*[.!]?\s*$")
+# A week without a day: "next week sometime", "later this week".
+_WEEK = re.compile(r"\b(this|next|coming|following)\s+week\b|\bweek after next\b|\bin a week'?s? time\b")
+# As soon as possible: the first free time (within the day or part of the day named).
+_SOONEST = re.compile(
+    r"\b(earliest|soonest|first (?:one|available|slot|free|open)|asap|as soon as (?:possible|you can))\b"
+)
+# No preference: the first free time within what was said before ("What time on Saturday?" "any").
+# With a day in the same message ("any time saturday") that day's free times are offered instead.
+_NO_PREFERENCE = re.compile(
+    r"\b(any ?time|whenever|doesnt matter|does not matter|dont mind|do not mind|no preference)\b"
+    r"|^\s*(?:any|anything|either|any one|any of them|you (?:choose|pick)|up to you)(?: (?:is|will be) fine)?\W*$"
+)
 
 
 def _prepare(text: str) -> str:
@@ -253,12 +274,47 @@ def _find_part_of_day(text: str) -> Optional[str]:
     found = _PART_OF_DAY.search(text)
     if not found:
         return None
-    word = found.group(1).replace(" ", "")
-    if word in ("tonight", "tonite", "night", "afterwork"):
+    if found.group(2):
+        return "afternoon"  # "pm" on its own
+    word = found.group(1).replace(" ", "").rstrip("s")
+    if word in ("tonight", "tonite", "night", "afterwork", "afterschool"):
         return "evening"
     if word in ("lunch", "lunchtime"):
         return "lunchtime"
-    return word
+    if word in ("beforework", "firstthing"):
+        return "morning"
+    return "afternoon" if word == "arvo" else word
+
+
+def _bare_time(rest: str) -> Optional[_TimeOfDay]:
+    """A message that is nothing but a time ("10", "4.30") once the day is taken out."""
+    found = _BARE_TIME.match(rest)
+    if not found:
+        return None
+    hour, minute = int(found.group(1)), int(found.group(2) or 0)
+    if not (1 <= hour <= 23 and minute <= 59):
+        return None
+    literal = hour >= 13 or found.group(1).startswith("0")
+    return _TimeOfDay(hour, minute, None, literal, found.span(1))
+
+
+def mentions_day_or_time(text: str, profile: PracticeProfile, today: dt.date) -> bool:
+    """Whether a message names a day, a time or a part of the day, by our own rules only.
+
+    For details given in passing ("Sam, tomorrow at 3"): dateparser is left out,
+    as it finds dates in names and ordinary words ("April", "may").
+    """
+    clean = _prepare(strip_contact_details(text or "", _phone_region(profile)))
+    day_match = find_day_match(clean, profile, today)
+    rest = _blank(clean, day_match.span) if day_match else clean
+    span = day_match.span if day_match else (0, 0)
+    return bool(day_match or _find_time_of_day(rest, clean, span) or _find_part_of_day(clean) or _WEEK.search(clean))
+
+
+def means_any_time(text: str) -> bool:
+    """'any time', 'whenever', 'the earliest', 'asap': no preference within what was already said."""
+    clean = _prepare(text or "")
+    return bool(_SOONEST.search(clean) or _NO_PREFERENCE.search(clean))
 
 
 def _hour_24(profile: PracticeProfile, day: dt.date, said: _TimeOfDay, part_of_day: Optional[str], minutes: int) -> int:
@@ -420,7 +476,15 @@ def _blank(text: str, span: Tuple[int, int]) -> str:
     return text[: span[0]] + " " * (span[1] - span[0]) + text[span[1] :]
 
 
-def parse_requested_time(text: str, profile: PracticeProfile, now: dt.datetime, minutes: int = 60) -> ParsedTime:
+def parse_requested_time(
+    text: str,
+    profile: PracticeProfile,
+    now: dt.datetime,
+    minutes: int = 60,
+    on_day: Optional[dt.date] = None,
+    part_of_day_said: Optional[str] = None,
+    week_of: Optional[dt.date] = None,
+) -> ParsedTime:
     """Read a requested booking time and check it can be booked.
 
     `minutes` is the session length: the whole session must fit in the opening
@@ -429,16 +493,49 @@ def parse_requested_time(text: str, profile: PracticeProfile, now: dt.datetime, 
     "next tuesday" is the first Tuesday after today; bare hours 1-7 mean pm;
     a weekday or "tomorrow morning" without a time is date_only. A time skipped
     by a DST change moves forward by the gap; a repeated one means the first.
+
+    What the client said before, for an answer to "What time on Saturday?":
+    `on_day` is the day when the text names none, `part_of_day_said` the part
+    of the day ("morning") when the text names none, and `week_of` the Monday
+    of a week already named ("next week sometime"), in which a plain weekday is
+    read. A message that is only a number ("10") is a time; "asap" or "the
+    earliest" takes the first free time within what was said, and so does "any
+    time" in answer to a day already given ("any time saturday" lists Saturday's).
     """
     local = local_now(profile, now)
     today = local.date()
     clean = _prepare(strip_contact_details(text or "", _phone_region(profile)))
     day_match = find_day_match(clean, profile, today)
+    if day_match and week_of and day_match.plain_weekday:
+        # "tuesday" after "next week sometime": the Tuesday of that week.
+        moved = day_match.date
+        while moved < week_of:
+            moved += dt.timedelta(days=7)
+        day_match = dataclasses.replace(day_match, date=moved, plain_weekday=False)
     rest = _blank(clean, day_match.span) if day_match else clean
-    said = _find_time_of_day(rest, clean, day_match.span if day_match else (0, 0))
-    part_of_day = _find_part_of_day(clean)
+    said = _find_time_of_day(rest, clean, day_match.span if day_match else (0, 0)) or _bare_time(rest)
+    part_of_day = _find_part_of_day(clean) or (part_of_day_said if said is None or not said.meridiem else None)
 
     day: Optional[dt.date] = day_match.date if day_match else None
+    if day is None and on_day is not None:
+        day = on_day
+    soonest = bool(_SOONEST.search(clean))
+    no_preference = bool(_NO_PREFERENCE.search(clean)) and day_match is None and not _WEEK.search(clean)
+    if said is None and (soonest or no_preference):
+        return _first_open(profile, now, minutes, day, part_of_day, week_of)
+    if day is None and said is None:
+        month = month_named(clean, today)
+        if month is not None and (month - today).days > profile.max_days_ahead:
+            return _refusal(profile, TOO_FAR, None, now, minutes)  # "sometime next june"
+        week = _week_named(clean, today) or week_of
+        if week is None and month is not None:
+            week = (
+                month - dt.timedelta(days=month.weekday())
+                if month > today
+                else today - dt.timedelta(days=today.weekday())
+            )
+        if week is not None:
+            return _week_only(profile, now, minutes, week)
     if day is None:
         leftover = _blank(rest, said.span) if said else rest
         guessed = _dateparser_moment(leftover, profile, now) if said or not part_of_day else None
@@ -476,6 +573,65 @@ def parse_requested_time(text: str, profile: PracticeProfile, now: dt.datetime, 
             start = _start_on(profile, day, said, part_of_day, minutes)
         result = _check_exact(profile, start, now, minutes, part_of_day)
     result.day_given = day_given
+    return result
+
+
+def _week_named(clean: str, today: dt.date) -> Optional[dt.date]:
+    """The Monday of "this week" / "next week" / "the week after next", or None."""
+    found = _WEEK.search(clean)
+    if not found:
+        return None
+    monday = today - dt.timedelta(days=today.weekday())
+    if found.group(1) == "this":
+        return monday
+    if "after next" in found.group(0):
+        return monday + dt.timedelta(days=14)
+    return monday + dt.timedelta(days=7)
+
+
+def _week_only(profile: PracticeProfile, now: dt.datetime, minutes: int, monday: dt.date) -> ParsedTime:
+    """'next week sometime': no day yet; the week's first open times as suggestions."""
+    local = local_now(profile, now)
+    earliest = local + dt.timedelta(hours=profile.min_notice_hours)
+    last_day = local.date() + dt.timedelta(days=profile.max_days_ahead)
+    week_start = max(earliest, local_datetime(monday, dt.time(0, 0), profile.timezone))
+    slots = [
+        s
+        for s in next_open_slots(profile, week_start, minutes, count=SUGGESTION_COUNT)
+        if s.date() < monday + dt.timedelta(days=7) and s.date() <= last_day
+    ]
+    if monday > last_day:
+        return _refusal(profile, TOO_FAR, None, now, minutes)
+    return ParsedTime(None, False, None, slots, None, False, week_of=monday, calendar_checked=_checked(profile))
+
+
+def _first_open(
+    profile: PracticeProfile,
+    now: dt.datetime,
+    minutes: int,
+    day: Optional[dt.date],
+    part_of_day: Optional[str],
+    week_of: Optional[dt.date],
+) -> ParsedTime:
+    """'any time' / 'the earliest': the first open time on that day (part of the day, week), else overall."""
+    local = local_now(profile, now)
+    earliest = local + dt.timedelta(hours=profile.min_notice_hours)
+    if day is not None:
+        start = next((s for s in _window_slots(profile, day, minutes, part_of_day) if s >= earliest), None)
+        if start is None:
+            result = _check_date_only(profile, day, now, minutes, part_of_day)  # says why not, with suggestions
+            result.day_given = True
+            return result
+    else:
+        after = earliest
+        if week_of is not None:
+            after = max(earliest, local_datetime(week_of, dt.time(0, 0), profile.timezone))
+        found = next_open_slots(profile, after, minutes, count=1)
+        if not found:
+            return _refusal(profile, TOO_FAR, None, now, minutes)
+        start = found[0]
+    result = _check_exact(profile, start, now, minutes, part_of_day)
+    result.day_given = True
     return result
 
 

@@ -125,17 +125,15 @@ def week_summary(profile: PracticeProfile, compact: bool = False) -> str:
 
 
 def describe_slot(profile: PracticeProfile, start: dt.datetime, now: dt.datetime) -> str:
-    """'today at 4 pm', 'tomorrow at 9:30 am', 'Thursday 26 November at 4 pm'."""
+    """'Thursday 26 November at 4 pm': always the weekday and the date, even for today or tomorrow.
+
+    A booking summary is where a misread day gets caught ("mon" read as tomorrow),
+    so it never says only "tomorrow". The text parses back to the same time, so it
+    can be a button's payload.
+    """
     local = start.astimezone(profile.timezone)
     today = local_now(profile, now).date()
-    delta = (local.date() - today).days
-    if delta == 0:
-        day = "today"
-    elif delta == 1:
-        day = "tomorrow"
-    else:
-        day = date_text(local.date(), needs_year(local.date(), today))
-    return f"{day} at {time_text(local.time())}"
+    return f"{date_text(local.date(), needs_year(local.date(), today))} at {time_text(local.time())}"
 
 
 def free_times_text(slots: Sequence[dt.datetime]) -> str:

@@ -200,7 +200,8 @@ def test_any_time_on_a_busy_day_lists_its_free_times(bot):
     answer = texts(
         say(servers.base_url, sender, "Book Sam Lee, 415 555 0143, a 60 minute massage, any time on Saturday")
     )
-    assert "What time on Saturday? Free then: 12:30 pm, 1 pm or 1:30 pm." in answer, answer
+    # The time question names the date (issue 13: a day is always shown with its date).
+    assert "What time on Saturday 5 December would suit you? Free then: 12:30 pm, 1 pm or 1:30 pm." in answer, answer
 
 
 # -- a booking by text, then status, move, cancel and late ---------------------------------------

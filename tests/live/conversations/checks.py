@@ -190,7 +190,8 @@ def stored_problems(outcome: Outcome, rows: List[Dict[str, Any]], sender: str) -
         lacks("note", outcome.note, row.get("note"))
         differs("prenatal flag", outcome.prenatal, row.get("prenatal_flag"))
     else:
-        differs("contact", outcome.contact, row.get("phone"))
+        # A callback keeps a phone number in `phone` and an e-mail address in `email`.
+        differs("contact", outcome.contact, row.get("phone") or row.get("email"))
         if not outcome.open_now:
             lacks("best time", outcome.best_time, row.get("best_time"))
         lacks("question", outcome.question, row.get("question"))

@@ -13,6 +13,7 @@ import bot.requests.store
 from actions.booking_form import (
     BOOKING_SLOTS,
     ActionAskBookingConfirmed,
+    ActionAskRequestedTime,
     ActionAskService,
     ActionBookingIntro,
     ActionFinishBooking,
@@ -150,7 +151,9 @@ def test_an_invalid_phone_number_is_refused_and_counted(form_turn):
 def test_the_sms_refusal_is_short_plain_text(form_turn):
     _, dispatcher = form_turn("555", requested_slot="contact", slots={"client_name": "Jane"}, channel="sms")
     text = only_text(dispatcher)
-    assert text == "That number or email didn't work. Try again, e.g. 415 555 0142."
+    # The form's own question follows: the refusal says why, and asks nothing itself.
+    assert text == "That number or email didn't work. One like 415 555 0142 works."
+    assert "?" not in text
     assert_sms_text(text)
 
 
@@ -207,9 +210,13 @@ def test_a_past_time_is_refused_with_the_next_open_times(form_turn):
     message = only_message(dispatcher)
     assert slots["requested_time"] is None
     assert slots["invalid_answers"] == 1
-    assert message["text"] == "That time has already passed. Here are the next open times, or tell me another:"
-    # 10:30 am now, two hours' notice: the first open half hour is 12:30 pm.
-    assert titles(message) == ["today at 12:30 pm", "today at 1 pm", "today at 1:30 pm"]
+    assert message["text"] == "That time has already passed. The nearest open times are below."
+    # 10:30 am now, two hours' notice: the first open half hour is 12:30 pm (today, named by weekday and date).
+    assert titles(message) == [
+        "Wednesday 10 June at 12:30 pm",
+        "Wednesday 10 June at 1 pm",
+        "Wednesday 10 June at 1:30 pm",
+    ]
     assert payloads(message) == titles(message)  # tapping one answers the question
 
 
@@ -229,19 +236,30 @@ def test_too_short_notice_is_refused(form_turn):
 def test_sms_refusal_lists_two_open_times_in_the_text(form_turn):
     _, dispatcher = time_turn(form_turn, "Sunday at 2pm", channel="sms")
     message = only_message(dispatcher)
-    assert message["text"] == "We're closed then. Next open: Monday 15 June at 9 am; Monday 15 June at 9:30 am"
+    # The SMS channel numbers the two buttons after the text ("Reply 1 for ...").
+    assert message["text"] == "We're closed then. The nearest open times are below."
     assert_sms_text(message["text"])
-    assert len(message["buttons"]) == 2
+    assert titles(message) == ["Monday 15 June at 9 am", "Monday 15 June at 9:30 am"]
 
 
-def test_a_day_without_a_time_asks_for_the_time_then_combines_them(form_turn):
+def ask_time(run_action, make_tracker, channel="rest", **slots):
+    tracker = make_tracker(
+        "", channel=channel, slots=slots, active_loop="booking_form", requested_slot="requested_time"
+    )
+    _, dispatcher = run_action(ActionAskRequestedTime(), tracker)
+    return only_message(dispatcher)
+
+
+def test_a_day_without_a_time_is_kept_and_the_time_question_names_it(form_turn, run_action, make_tracker):
     slots, dispatcher = time_turn(form_turn, "Thursday", [entity("Thursday", "DATE", "Thursday")])
-    message = only_message(dispatcher)
     assert slots["requested_time"] is None
     assert slots["requested_day"] == THURSDAY.isoformat()
-    assert "invalid_answers" not in slots  # a day is a good start, not a mistake
-    assert message["text"] == "What time tomorrow?"
-    assert titles(message) == ["tomorrow at 9 am", "tomorrow at 9:30 am", "tomorrow at 10 am"]
+    assert slots["invalid_answers"] == 0  # a day is a good start, not a mistake
+    assert dispatcher.messages == []  # the form's time question says the rest, once
+
+    message = ask_time(run_action, make_tracker, requested_day=slots["requested_day"])
+    assert message["text"] == ("What time on Thursday 11 June would suit you? The first open times are below.")
+    assert titles(message) == ["Thursday 11 June at 9 am", "Thursday 11 June at 9:30 am", "Thursday 11 June at 10 am"]
 
     slots, dispatcher = time_turn(
         form_turn, "4pm", [entity("4pm", "TIME", "4pm")], requested_day=slots["requested_day"]
@@ -251,14 +269,48 @@ def test_a_day_without_a_time_asks_for_the_time_then_combines_them(form_turn):
     assert dispatcher.messages == []
 
 
-def test_a_day_later_in_the_week_is_named_in_the_time_question(form_turn):
-    _, dispatcher = time_turn(form_turn, "Monday")
-    assert only_text(dispatcher) == "What time on Monday?"
+def test_a_bare_hour_answers_the_time_question_for_the_day_given(form_turn):
+    slots, _ = time_turn(form_turn, "10", requested_day="2026-06-13 morning")
+    assert dt.datetime.fromisoformat(slots["requested_time"]) == dt.datetime(2026, 6, 13, 10, 0, tzinfo=PRACTICE_TZ)
 
 
-def test_sms_time_question_is_short(form_turn):
-    _, dispatcher = time_turn(form_turn, "Thursday", channel="sms")
-    assert only_text(dispatcher) == "What time that day?"
+def test_a_day_and_part_of_the_day_are_said_once(form_turn, run_action, make_tracker):
+    slots, _ = time_turn(form_turn, "sat morning")
+    assert slots["requested_day"] == "2026-06-13 morning"
+    message = ask_time(run_action, make_tracker, requested_day=slots["requested_day"])
+    assert message["text"].startswith("What time on Saturday morning (13 June) would suit you?")
+    # Saturday opens at 10: the morning's first open times.
+    assert titles(message) == [
+        "Saturday 13 June at 10 am",
+        "Saturday 13 June at 10:30 am",
+        "Saturday 13 June at 11 am",
+    ]
+    slots, _ = time_turn(form_turn, "any is fine", requested_day=slots["requested_day"])
+    assert dt.datetime.fromisoformat(slots["requested_time"]) == dt.datetime(2026, 6, 13, 10, 0, tzinfo=PRACTICE_TZ)
+
+
+def test_next_week_sometime_asks_which_day_next_week(form_turn, run_action, make_tracker):
+    slots, dispatcher = time_turn(form_turn, "next week sometime")
+    assert slots["requested_day"] == "week 2026-06-15" and slots["requested_time"] is None
+    assert dispatcher.messages == []
+    message = ask_time(run_action, make_tracker, requested_day=slots["requested_day"])
+    assert message["text"].startswith("Which day and time next week would suit you?")
+    assert titles(message)[0] == "Monday 15 June at 9 am"
+    # A plain weekday is then read inside that week.
+    slots, _ = time_turn(form_turn, "wednesday at 2", requested_day="week 2026-06-15")
+    assert dt.datetime.fromisoformat(slots["requested_time"]) == dt.datetime(2026, 6, 17, 14, 0, tzinfo=PRACTICE_TZ)
+
+
+def test_the_time_question_after_a_refusal_is_short(run_action, make_tracker):
+    message = ask_time(run_action, make_tracker, invalid_answers=1)
+    assert message["text"] == "Which other day and time would suit you?"
+
+
+def test_sms_time_question_names_the_day_and_is_short(run_action, make_tracker):
+    message = ask_time(run_action, make_tracker, channel="sms", requested_day=THURSDAY.isoformat())
+    assert message["text"] == "What time on Thursday 11 June?"
+    assert_sms_text(message["text"])
+    assert len(message["buttons"]) == 2
 
 
 def test_a_new_day_replaces_the_remembered_one(form_turn):
@@ -277,7 +329,8 @@ def test_an_unknown_session_is_refused_with_the_list(form_turn):
     )
     assert slots["service"] is None
     assert slots["invalid_answers"] == 1
-    assert "We offer: 60-minute massage, 90-minute massage" in only_text(dispatcher)
+    # The session question follows with every session as a button; the refusal does not list them again.
+    assert only_text(dispatcher) == "Sorry, I didn't recognise that session."
 
 
 def test_the_service_button_payload_is_understood(form_turn, run_action, make_tracker):

@@ -84,3 +84,10 @@ def test_without_an_earlier_question_none_is_assumed(run_action, make_tracker):
     history = [user_event("hi", "greet"), user_event("/talk_to_therapist", "talk_to_therapist")]
     events, _ = run_action(ActionHandoff(), make_tracker("yes", "affirm", history=history))
     assert "callback_question" not in slot_values(events)
+
+
+def test_unclear_messages_are_no_question_for_the_therapist(run_action, make_tracker):
+    # After two unclear messages and "yes please" to the offer of a person, the form asks what it is about.
+    history = [user_event("ugh", "nlu_fallback"), user_event("mmm blah", "nlu_fallback")]
+    events, _ = run_action(ActionHandoff(), make_tracker("yes please", "affirm", history=history))
+    assert "callback_question" not in slot_values(events)

@@ -138,8 +138,13 @@ def test_bare_eight_means_pm_when_only_the_evening_is_open():
 # -- refusals, each with suggestions ----------------------------------------------------
 
 
-def test_unparsed(profile):
+def test_no_preference_takes_the_first_open_time(profile):
     parsed = requested_time.parse_requested_time("whenever suits you", profile, NOW)
+    assert parsed.ok and not parsed.date_only and parsed.start == at(2026, 10, 13, 12, 0)
+
+
+def test_unparsed(profile):
+    parsed = requested_time.parse_requested_time("when my sister is in town", profile, NOW)
     assert parsed.problem == "unparsed" and parsed.start is None
     assert parsed.suggestions == [at(2026, 10, 13, 12, 0), at(2026, 10, 13, 12, 30), at(2026, 10, 13, 13, 0)]
 
@@ -284,9 +289,10 @@ def test_min_notice_zero_allows_the_next_half_hour():
 # -- wording -----------------------------------------------------------------------
 
 
-def test_describe_slot(profile):
-    assert wording.describe_slot(profile, at(2026, 10, 13, 15, 0), NOW) == "today at 3 pm"
-    assert wording.describe_slot(profile, at(2026, 10, 14, 9, 30), NOW) == "tomorrow at 9:30 am"
+def test_describe_slot_always_names_the_weekday_and_date(profile):
+    # Today and tomorrow too: a summary is where a misread day gets caught.
+    assert wording.describe_slot(profile, at(2026, 10, 13, 15, 0), NOW) == "Tuesday 13 October at 3 pm"
+    assert wording.describe_slot(profile, at(2026, 10, 14, 9, 30), NOW) == "Wednesday 14 October at 9:30 am"
     assert wording.describe_slot(profile, at(2026, 11, 26, 16, 0), NOW) == "Thursday 26 November at 4 pm"
     assert wording.describe_slot(profile, dt.datetime(2026, 10, 15, 23, 0, tzinfo=UTC), NOW) == (
         "Thursday 15 October at 4 pm"

@@ -25,6 +25,9 @@ def test_rule_layers_come_after_the_fallback_and_safety_comes_last():
     names = [component["name"].rsplit(".", 1)[-1] for component in CONFIG["pipeline"]]
     fallback = names.index("FallbackClassifier")
     assert fallback < names.index("OwnQuestionDetector") < names.index("BoundaryDetector")
+    assert (
+        fallback < names.index("OffTopicGuard") < names.index("PersonRequestDetector") < names.index("RedFlagDetector")
+    )
     assert names[-1] == "RedFlagDetector"
 
 

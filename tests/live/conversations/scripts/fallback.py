@@ -26,7 +26,7 @@ CONVERSATIONS = [
         WED_MORNING,
         why="two unclear messages in a row end in an offer of a person",
         opening=["hmm", Say("ok whatever lol", OFFER_PERSON)],
-        answers={"did_you_mean": "no"},
+        answers={"did_you_mean": "no", "offer_person": "no thanks"},
         outcome=Nothing(),
     ),
     conversation(
@@ -35,6 +35,7 @@ CONVERSATIONS = [
         THU_AFTERNOON,
         why="two key-mashes in a row end in an offer of a person",
         opening=["???", Say("qwpoeiru", OFFER_PERSON)],
+        answers={"offer_person": "no thanks"},
         outcome=Nothing(),
     ),
     conversation(
@@ -43,6 +44,7 @@ CONVERSATIONS = [
         TUE_MORNING,
         why="two vague messages in a row end in an offer of a person",
         opening=["the thing from before", Say("you know, the other one", OFFER_PERSON)],
+        answers={"offer_person": "no thanks"},
         outcome=Nothing(),
     ),
     conversation(

@@ -79,7 +79,9 @@ CONVERSATIONS = [
         THU_AFTERNOON,
         why="a comfort note from a pregnant client is the note, not a warning sign",
         opening=["hi! I'm expecting my first baby in March, can I book a massage?"],
+        # Answered with the pregnancy facts first (prenatal safety), the client takes the "Book" button offered.
         answers={
+            "nothing_asked": Click("Book"),
             "name": "my name is Sofia Andersson",
             "contact": "503 555 0152",
             "time": "saturday at 1pm",
