@@ -309,6 +309,16 @@ def start_rasa(env: Dict[str, str], processes: List[subprocess.Popen], workers: 
     return f"{workers} Rasa processes (ports {', '.join(map(str, ports))}) behind HAProxy"
 
 
+def stop_on_sigterm() -> None:
+    """Treat SIGTERM (kill, a service manager) like Ctrl-C, so the servers started
+    here are stopped too instead of being left running without us."""
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+
+
 def serve(workers: int = 1) -> int:
     if not MODEL.exists():
         print(f"No trained model at {MODEL}. Run `make run` (it trains first).", file=sys.stderr)
@@ -317,6 +327,7 @@ def serve(workers: int = 1) -> int:
     env = quiet_env()
     processes: List[subprocess.Popen] = []
     run_dir = Path(tempfile.mkdtemp(prefix="bot-serve-"))  # generated configs; gone when we stop
+    stop_on_sigterm()
     try:
         actions = subprocess.Popen(action_server_command(), cwd=REPO, env=env)
         processes.append(actions)

@@ -55,3 +55,34 @@ def test_haproxy_spreads_rest_and_keeps_each_widget_client_on_one_worker():
     for section in (least_busy, sticky):
         assert "127.0.0.1:41001" in section and "127.0.0.1:41002" in section
     assert "use_backend sticky if socketio" in config
+
+
+def test_sigterm_runs_the_shutdown_that_stops_the_servers(tmp_path):
+    # `kill` (or a service manager) must not leave Rasa and the action server orphaned:
+    # serve's `finally:` stops them, so SIGTERM has to reach it like Ctrl-C does.
+    import signal
+    import subprocess
+    import sys
+
+    marker = tmp_path / "stopped"
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\n"
+            "from bot.cli.serve import stop_on_sigterm\n"
+            "stop_on_sigterm()\n"
+            "try:\n"
+            "    print('ready', flush=True)\n"
+            "    time.sleep(30)\n"
+            "except KeyboardInterrupt:\n"
+            f"    open({str(marker)!r}, 'w').write('interrupted')\n",
+        ],
+        cwd=serve.REPO,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout.readline().strip() == "ready"
+    child.send_signal(signal.SIGTERM)
+    child.wait(timeout=20)
+    assert marker.read_text() == "interrupted"
