@@ -28,7 +28,6 @@ import json
 import math
 import random
 import re
-import string
 import sys
 import time
 import uuid
@@ -153,25 +152,34 @@ SCRIPTS: Tuple[Script, ...] = (
 )
 
 
-def _letters(number: int, width: int) -> str:
-    digits = []
-    for _ in range(width):
-        number, rest = divmod(number, 26)
-        digits.append(string.ascii_lowercase[rest])
-    return "".join(reversed(digits))
+_CONSONANTS = "bcdfghklmnprstvz"
+_VOWEL_LETTERS = "aeiou"
+
+
+def _surname_tail(number: int) -> str:
+    """Five letters, consonant and vowel by turns ("belot"): a name a person could have,
+    never one the assistant would take for key-mash and refuse ("ytrsg" once was)."""
+    letters = []
+    for position in range(5):
+        alphabet = _CONSONANTS if position % 2 == 0 else _VOWEL_LETTERS
+        number, rest = divmod(number, len(alphabet))
+        letters.append(alphabet[rest])
+    return "".join(letters)
+
+
+SURNAMES = len(_CONSONANTS) ** 3 * len(_VOWEL_LETTERS) ** 2
 
 
 def client_names(seed: Optional[int] = None) -> Iterator[str]:
-    """Endless unique client names such as "Grace Zubkqoa", in a random order."""
+    """Endless unique client names such as "Grace Zubelot", in a random order."""
     rng = random.Random(seed)
-    size = 26**5
     # A random start and a stride sharing no factor with the size visit every code once.
-    start, stride = rng.randrange(size), rng.randrange(1, size)
-    while math.gcd(stride, size) != 1:
-        stride = rng.randrange(1, size)
+    start, stride = rng.randrange(SURNAMES), rng.randrange(1, SURNAMES)
+    while math.gcd(stride, SURNAMES) != 1:
+        stride = rng.randrange(1, SURNAMES)
     for step in itertools.count():
-        code = (start + step * stride) % size
-        yield f"{FIRST_NAMES[code % len(FIRST_NAMES)]} Zu{_letters(code, 5)}"
+        code = (start + step * stride) % SURNAMES
+        yield f"{FIRST_NAMES[code % len(FIRST_NAMES)]} Zu{_surname_tail(code)}"
 
 
 # -- results ----------------------------------------------------------------------------

@@ -13,14 +13,15 @@ import re
 import unicodedata
 
 # Four keys in a row along a keyboard row (either way) is no English word or name;
-# "erty" is left out for liberty, property and poverty.
+# "erty" is left out for liberty, property and poverty, "wert" and "trew" for
+# names such as Wertheim, Ewert and Trewin (and "strewn").
 _ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 _ROW_RUNS = frozenset(
     run
     for row in _ROWS
     for line in (row, row[::-1])
     for run in (line[i : i + 4] for i in range(len(line) - 3))
-    if run not in ("erty", "ytre")
+    if run not in ("erty", "ytre", "wert", "trew")
 )
 _VOWELS = set("aeiouy")
 _REPEATED = re.compile(r"(.)\1{3,}|^(.)\2{2,}$")  # "jjjjj", "hhhhhh", a word of one letter: "qqq"

@@ -39,6 +39,9 @@ from bot.requests.names import as_name, name_in_answer, name_in_message
         ("Will Smith", "Will Smith"),
         ("李明", "李明"),
         ("Ng", "Ng"),
+        ("Anna Wertheim", "Anna Wertheim"),  # "wert" runs along a keyboard row, as key-mash does
+        ("Alan Trewin", "Alan Trewin"),
+        ("Lena Ewert", "Lena Ewert"),
         ("Dana Kowalski, 415 555 0142", "Dana Kowalski"),
         ("Sure, it's Dana Kowalski and my number is 415 555 0142", "Dana Kowalski"),
         ("<b>Dana</b>", "Dana"),

@@ -171,3 +171,18 @@ def test_a_summary_keeping_only_part_of_the_name_is_still_this_clients():
     check_reply([{"text": "Here's your booking request:\n- Name: Zuqwert"}], summary_turn, "Kate Zuabcde", result, "c")
     check_reply([{"text": "Here's your booking request:\n- Name: Tom"}], summary_turn, "Kate Zuabcde", result, "d")
     assert (result.crossed, result.unexpected) == (1, 1)
+
+
+def test_every_simulated_client_name_is_read_as_that_name():
+    # A made-up surname the assistant takes for key-mash ("Zuytrsg") once made the soak
+    # report a booking that asked for the name again; simulated clients must be people.
+    import itertools
+
+    from bot.requests.names import name_in_message
+    from tools.loadgen import BOOKING_MESSAGE, CLIENT_TOKEN, client_names
+
+    names = list(itertools.islice(client_names(11), 2000))
+    assert len(set(names)) == len(names)
+    assert all(CLIENT_TOKEN.search(name) for name in names)
+    misread = [n for n in names if name_in_message(BOOKING_MESSAGE.replace("{name}", n)) != n]
+    assert misread == []
