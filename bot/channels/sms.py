@@ -70,7 +70,14 @@ from bot.channels.sms_text import (
     fits_two_segments,
     to_sms_text,
 )
-from bot.channels.twilio_webhook import BadRequest, FormFields, TwilioSignature, read_form
+from bot.channels.twilio_webhook import (
+    ALLOW_UNSIGNED_ENV_VAR,
+    BadRequest,
+    FormFields,
+    TwilioSignature,
+    read_form,
+    signature_settings,
+)
 from bot.practice.profile import current_profile
 
 __all__ = [
@@ -82,9 +89,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-AUTH_TOKEN_ENV_VAR = "TWILIO_AUTH_TOKEN"
 PUBLIC_URL_ENV_VAR = "SMS_PUBLIC_URL"
-ALLOW_UNSIGNED_ENV_VAR = "SMS_ALLOW_UNSIGNED"
 
 STOP_WORDS = frozenset({"stop", "stopall", "stop all", "unsubscribe", "cancel", "end", "quit"})
 START_WORDS = frozenset({"start", "unstop", "yes"})
@@ -96,10 +101,6 @@ MAX_SMS_PER_REPLY = 3
 _OPTION_CHOICE = re.compile(r"^\s*#?\s*(\d{1,2})\s*[.)]?\s*$")
 _KEYWORD_TRIM = string.whitespace + string.punctuation
 TWIML_CONTENT_TYPE = "application/xml"
-
-
-def _truthy(value: Any) -> bool:
-    return str(value).strip().lower() in {"1", "true", "yes", "on"}
 
 
 def _keyword(body: str) -> str:
@@ -193,10 +194,7 @@ class SmsInput(InputChannel):
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
         credentials = credentials or {}
         return cls(
-            auth_token=credentials.get("auth_token") or os.environ.get(AUTH_TOKEN_ENV_VAR),
-            public_url=credentials.get("public_url") or os.environ.get(PUBLIC_URL_ENV_VAR),
-            state_path=credentials.get("state_path"),
-            allow_unsigned=_truthy(credentials.get("allow_unsigned", os.environ.get(ALLOW_UNSIGNED_ENV_VAR, ""))),
+            **signature_settings(credentials, PUBLIC_URL_ENV_VAR),
             rate_limit=RateLimit.from_settings(credentials),
         )
 

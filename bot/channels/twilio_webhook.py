@@ -10,7 +10,8 @@ allow_unsigned is set for local development, which logs a loud warning.
 from __future__ import annotations
 
 import logging
-from typing import List, Optional
+import os
+from typing import Any, Dict, List, Mapping, Optional
 from urllib.parse import parse_qsl
 
 from sanic.request import Request
@@ -66,6 +67,25 @@ async def read_form(request: Request) -> FormFields:
     for name, value in pairs:
         fields.setdefault(name, []).append(value)
     return fields
+
+
+AUTH_TOKEN_ENV_VAR = "TWILIO_AUTH_TOKEN"
+ALLOW_UNSIGNED_ENV_VAR = "SMS_ALLOW_UNSIGNED"  # one development switch for every Twilio webhook
+
+
+def _truthy(value: Any) -> bool:
+    return str(value).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def signature_settings(credentials: Mapping[str, Any], public_url_env_var: str) -> Dict[str, Any]:
+    """What a Twilio webhook channel needs to check signatures, from credentials.yml or the environment:
+    auth_token, public_url (per channel: each webhook has its own address), allow_unsigned, state_path."""
+    return {
+        "auth_token": credentials.get("auth_token") or os.environ.get(AUTH_TOKEN_ENV_VAR),
+        "public_url": credentials.get("public_url") or os.environ.get(public_url_env_var),
+        "state_path": credentials.get("state_path"),
+        "allow_unsigned": _truthy(credentials.get("allow_unsigned", os.environ.get(ALLOW_UNSIGNED_ENV_VAR, ""))),
+    }
 
 
 class TwilioSignature:

@@ -32,10 +32,16 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from twilio.twiml.voice_response import VoiceResponse
 
-from bot.channels.sms import ALLOW_UNSIGNED_ENV_VAR, AUTH_TOKEN_ENV_VAR, TWIML_CONTENT_TYPE, _truthy
+from bot.channels.sms import TWIML_CONTENT_TYPE
 from bot.channels.sms_state import SmsOption, SmsStateStore
 from bot.channels.sms_text import fits_two_segments, to_sms_text
-from bot.channels.twilio_webhook import BadRequest, TwilioSignature, read_form
+from bot.channels.twilio_webhook import (
+    ALLOW_UNSIGNED_ENV_VAR,
+    BadRequest,
+    TwilioSignature,
+    read_form,
+    signature_settings,
+)
 from bot.practice.profile import current_profile
 from bot.requests.contact import normalize_phone
 
@@ -100,11 +106,8 @@ class VoiceInput(InputChannel):
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
         credentials = credentials or {}
         return cls(
-            auth_token=credentials.get("auth_token") or os.environ.get(AUTH_TOKEN_ENV_VAR),
+            **signature_settings(credentials, PUBLIC_URL_ENV_VAR),
             account_sid=credentials.get("account_sid") or os.environ.get(ACCOUNT_SID_ENV_VAR),
-            public_url=credentials.get("public_url") or os.environ.get(PUBLIC_URL_ENV_VAR),
-            state_path=credentials.get("state_path"),
-            allow_unsigned=_truthy(credentials.get("allow_unsigned", os.environ.get(ALLOW_UNSIGNED_ENV_VAR, ""))),
             text_back_every_hours=float(credentials.get("text_back_every_hours") or DEFAULT_TEXT_BACK_EVERY_HOURS),
             sms_from=credentials.get("sms_from"),
             api_base_url=os.environ.get(API_BASE_URL_ENV_VAR),
