@@ -264,6 +264,10 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     # `python -m bot.rasa_tuning run ...` runs that module; `.../bin/rasa run ...` runs Rasa's own.
     module, rasa_args = (command[2], command[3:]) if command[1:2] == ["-m"] else ("rasa", command[1:])
+    if module == "bot.rasa_tuning":
+        from bot.rasa_tuning import prepare
+
+        prepare(rasa_args)  # as the module would, before the instruments import rasa
     if rasa_args[:2] == ["run", "actions"]:
         instrument_action_server(args.record)
     else:

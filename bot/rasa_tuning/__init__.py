@@ -9,10 +9,17 @@ as plain `rasa`, the assistant gives the same answers, only slower.
 - graph_runner: the NLU and policy graphs run in a fixed order worked out once,
   without dask's scheduler;
 - tracker_cache: the SQL tracker store keeps recent conversations in memory and
-  reads the database only when another process changed them.
+  reads the database only when another process changed them;
+- tensorflow_absent: `run` serves without loading TensorFlow, which the model
+  never calls (430 MB a process); RASA_WITH_TENSORFLOW=1 loads it as usual.
 """
 
 from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Sequence
 
 import pluggy
 
@@ -37,6 +44,36 @@ class TrackerStorePlugin:
 
 
 _applied = False
+
+WITH_TENSORFLOW_ENV = "RASA_WITH_TENSORFLOW"
+
+
+def _model_argument(args: Sequence[str]) -> Path | None:
+    for index, arg in enumerate(args):
+        if arg.startswith("--model="):
+            return Path(arg.split("=", 1)[1])
+        if arg in ("--model", "-m") and index + 1 < len(args):
+            return Path(args[index + 1])
+    return None
+
+
+def prepare(args: Sequence[str]) -> None:
+    """For `rasa run` (not `run actions`, not training), serve without TensorFlow
+    unless RASA_WITH_TENSORFLOW=1; call before anything imports rasa."""
+    if list(args[:1]) != ["run"] or list(args[1:2]) == ["actions"]:
+        return
+    if os.environ.get(WITH_TENSORFLOW_ENV, "").strip() == "1":
+        return
+    from bot.rasa_tuning import tensorflow_absent
+
+    if tensorflow_absent.installed():
+        return  # prepared already (tools.stages does it before its instruments import rasa)
+    model = _model_argument(args)
+    if model is not None and model.is_file():
+        tensorflow_absent.check_model(model)  # a model that needs it fails here, with the way out
+    if "rasa" in sys.modules:
+        raise RuntimeError("bot.rasa_tuning.prepare() must run before rasa is imported")
+    tensorflow_absent.install()
 
 
 def apply() -> None:

@@ -2,10 +2,11 @@
 
 import sys
 
-from bot.rasa_tuning import apply
+from bot.rasa_tuning import apply, prepare
 
 
 def main() -> None:
+    prepare(sys.argv[1:])  # before anything imports rasa
     apply()
     from rasa.__main__ import main as rasa_main
 
