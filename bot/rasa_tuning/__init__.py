@@ -10,6 +10,9 @@ as plain `rasa`, the assistant gives the same answers, only slower.
   without dask's scheduler;
 - tracker_cache: the SQL tracker store keeps recent conversations in memory and
   reads the database only when another process changed them;
+- dialogue_states: the policies' dialogue states are worked out once per
+  conversation and extended with each new event, not replayed from the start
+  for every prediction;
 - tensorflow_absent: `run` serves without loading TensorFlow, which the model
   never calls (430 MB a process); RASA_WITH_TENSORFLOW=1 loads it as usual.
 """
@@ -89,9 +92,10 @@ def apply() -> None:
             f"bot.rasa_tuning was written for Rasa {RASA_VERSION}, not {rasa.__version__}: "
             "check each speed-up against the new version, or run plain `rasa`"
         )
-    from bot.rasa_tuning import graph_runner, response_check
+    from bot.rasa_tuning import dialogue_states, graph_runner, response_check
 
     response_check.apply()
     graph_runner.apply()
+    dialogue_states.apply()
     plugin_manager().register(TrackerStorePlugin())
     _applied = True
