@@ -346,7 +346,7 @@ class ActionAskService(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         profile = current_profile()
         options = [(f"{s.name} ({profile.price_text(s.price)})", s.name) for s in profile.services]
-        sms_options = [(f"{s.minutes} min {profile.price_text(s.price)}", s.name) for s in profile.services]
+        sms_options = [(f"{s.short_name} {profile.price_text(s.price)}", s.name) for s in profile.services]
         send(
             dispatcher,
             tracker,

@@ -42,7 +42,7 @@ def answer_hours(p: PracticeProfile, text: str, now: dt.datetime) -> Reply:
 
 def answer_pricing(p: PracticeProfile, text: str, now: dt.datetime) -> Reply:
     lines = [f"{s.name}: {p.price_text(s.price)}" for s in p.services]
-    short = [f"{s.minutes} min {p.price_text(s.price)}" for s in p.services]
+    short = [f"{s.short_name} {p.price_text(s.price)}" for s in p.services]
     web = "Our prices:\n" + "\n".join(f"- {line}" for line in lines)
     if p.packages:
         web += f"\n{p.packages}"

@@ -49,6 +49,13 @@ class Service:
     name: str
     minutes: int
     price: float
+    # What a text message calls it, beside its price ("60 min prenatal"); the
+    # length alone ("60 min") unless the profile's `sms_name` says otherwise.
+    sms_name: str = ""
+
+    @property
+    def short_name(self) -> str:
+        return self.sms_name or f"{self.minutes} min"
 
 
 @dataclass(frozen=True)
@@ -325,6 +332,7 @@ def parse_profile(data: Any, path: Optional[Path] = None) -> PracticeProfile:
                 name=_text(item, "name", path, prefix),
                 minutes=int(_positive_number(_get(item, "minutes", path, prefix), prefix + "minutes", path)),
                 price=float(_positive_number(_get(item, "price", path, prefix), prefix + "price", path)),
+                sms_name=_text(item, "sms_name", path, prefix) if item.get("sms_name") is not None else "",
             )
         )
     keys = [s.key for s in services]

@@ -41,7 +41,7 @@ def test_mid_form_hours_answer_uses_the_pinned_clock(answer_topic, pinned_clock)
 
 def test_mid_form_sms_answer_is_the_sms_variant(answer_topic):
     message = answer_topic("pricing", "prices?", channel="sms")
-    assert message["text"] == "Prices: 60 min $95, 90 min $135, 30 min $60, 60 min $100."
+    assert message["text"] == "Prices: 60 min $95, 90 min $135, 30 min $60, 60 min prenatal $100."
     assert_sms_text(message["text"])
     assert message["buttons"] == []
 

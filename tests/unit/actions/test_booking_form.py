@@ -362,7 +362,7 @@ def test_sms_service_question_is_compact(run_action, make_tracker):
     _, dispatcher = run_action(ActionAskService(), make_tracker("", channel="sms"))
     message = only_message(dispatcher)
     assert message["text"] == "Which session?"
-    assert titles(message) == ["60 min $95", "90 min $135", "30 min $60", "60 min $100"]
+    assert titles(message) == ["60 min $95", "90 min $135", "30 min $60", "60 min prenatal $100"]
 
 
 @pytest.mark.parametrize(

@@ -291,7 +291,7 @@ def test_sms_variant_offers_fewer_options_than_web(ask, topic):
 
 def test_sms_prices_are_a_compact_one_liner(ask):
     sms = ask("pricing", "prices?", channel="sms")["text"]
-    assert sms == "Prices: 60 min $95, 90 min $135, 30 min $60, 60 min $100."
+    assert sms == "Prices: 60 min $95, 90 min $135, 30 min $60, 60 min prenatal $100."
     assert "\n" in ask("pricing", "prices?")["text"]
 
 

@@ -36,6 +36,8 @@ def test_demo_profile_loads_with_sensible_values():
     assert profile.hours_on(dt.date(2026, 12, 24)) == ((dt.time(9), dt.time(13)),)
     assert profile.service("massage_60").price == 95
     assert profile.price_text(95) == "$95"
+    # texts name a service by its length, and the prenatal hour apart from the regular one
+    assert [s.short_name for s in profile.services] == ["60 min", "90 min", "30 min", "60 min prenatal"]
 
 
 @pytest.mark.parametrize(
@@ -48,6 +50,7 @@ def test_demo_profile_loads_with_sensible_values():
         ("booking.online_url", "riverside.example/book", "booking.online_url"),
         ("services.1.price", -5, "services[1].price"),
         ("services.0.minutes", "an hour", "services[0].minutes"),
+        ("services.3.sms_name", ["60 min"], "services[3].sms_name"),
         ("contact.phone", KeyError, "contact.phone"),
         ("policies.payment_methods", [], "policies.payment_methods"),
         ("holidays.0.date", "Christmas", "holidays[0].date"),

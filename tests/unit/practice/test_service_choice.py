@@ -33,6 +33,7 @@ def profile():
         ("standard please", "massage_60"),
         ("I'm pregnant, 60", "prenatal_60"),
         ("60-minute prenatal massage", "prenatal_60"),  # a button's payload
+        ("60 min prenatal", "prenatal_60"),  # an SMS option typed back
         ("90-minute massage ($135)", "massage_90"),
         ("massage_90", "massage_90"),
     ],
