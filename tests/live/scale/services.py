@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, List, Optional
 
+from bot.cli.workers import redis_command
 from tests.net import free_port
 
 MISSING_SERVICES = "install postgresql and redis-server (Debian) to run the scale-out test"
@@ -196,22 +197,9 @@ def redis_server() -> Iterator[Redis]:
     folder = Path(tempfile.mkdtemp(prefix="scale-redis-"))
     server = Redis(port=free_port())
     log = open(folder / "redis.log", "wb")
+    # The same in-memory server `make run WORKERS=2` starts (redis-server stays in the foreground).
     process = subprocess.Popen(
-        [
-            "redis-server",
-            "--bind",
-            "127.0.0.1",
-            "--port",
-            str(server.port),
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(folder),
-            "--daemonize",
-            "no",
-        ],
+        redis_command(server.port, folder),
         stdout=log,
         stderr=subprocess.STDOUT,
     )
