@@ -8,9 +8,10 @@ indexed query for the conversation's newest event id, and the save writes only
 the new events (one statement for all of them). The database stays the truth:
 
 - a kept tracker is used only while the newest event id in the database is the
-  one it was saved with: after a message answered by another Rasa process
-  (several behind a proxy share one database), or anything else that wrote to
-  the conversation, it is read again from the database;
+  one it was saved with. After a message answered by another Rasa process
+  (several behind a proxy share one database), only the events stored since are
+  read and added, as Rasa's read would add them; anything else (a new session,
+  an event older than the kept ones) reads the conversation again in full;
 - a tracker is kept only as it was saved: handed out, it leaves the cache, and
   one changed without being saved is read again;
 - what is kept is what Rasa would read back: the events from the latest
@@ -60,6 +61,27 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         events = self.SQLEvent.__table__
         self._last_id_query = sa.select(sa.func.max(events.c.id)).where(events.c.sender_id == sa.bindparam("sender_id"))
         self._insert_statement = events.insert()
+        # Rasa's read (SQLTrackerStore._event_query) as one Core statement: the
+        # events from the latest session start on, in id order. Through the ORM it
+        # cost 5.5 ms for a 16-event conversation, most of it building the query.
+        session_start = (
+            sa.select(sa.func.max(events.c.timestamp))
+            .where(events.c.sender_id == sa.bindparam("sender_id"), events.c.type_name == SessionStarted.type_name)
+            .scalar_subquery()
+        )
+        self._read_query = (
+            sa.select(events.c.id, events.c.data)
+            .where(
+                events.c.sender_id == sa.bindparam("sender_id"),
+                sa.or_(events.c.timestamp >= session_start, session_start.is_(None)),
+            )
+            .order_by(events.c.id)
+        )
+        self._newer_query = (
+            sa.select(events.c.id, events.c.data)
+            .where(events.c.sender_id == sa.bindparam("sender_id"), events.c.id > sa.bindparam("after"))
+            .order_by(events.c.id)
+        )
         if self.engine.dialect.name == "sqlite":
             # Readers no longer wait for a writer's commit (two Rasa processes, the staff
             # console); every commit still reaches the disk (synchronous stays FULL).
@@ -76,14 +98,44 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         last_id = self._last_id(sender_id)
         if last_id is None:
             return None  # no events: as Rasa's store answers, without reading them
+        if kept is not None and kept.last_id is not None and kept.last_id != last_id:
+            kept = self._caught_up(sender_id, kept, last_id)
         fresh = kept is not None and kept.last_id == last_id and len(kept.tracker.events) == kept.stored
         if not fresh:
-            tracker = await super().retrieve(sender_id)
+            tracker = self._read(sender_id)
             if tracker is None:
                 return None
             kept = _Kept(tracker, len(tracker.events), last_id)
         self._hand_out(sender_id, kept)
         return kept.tracker
+
+    def _read(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        """The conversation as SQLTrackerStore.retrieve reads it."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(self._read_query, {"sender_id": sender_id}).all()
+        if not self.domain or not rows:
+            return None
+        return DialogueStateTracker.from_dict(sender_id, [json.loads(row.data) for row in rows], self.domain.slots)
+
+    def _caught_up(self, sender_id: Text, kept: _Kept, last_id: int) -> Optional[_Kept]:
+        """The kept tracker plus the events stored since it was kept (by another
+        process), or None when only a full read gives what Rasa would read."""
+        if len(kept.tracker.events) != kept.stored or kept.last_id > last_id:
+            return None
+        with self.engine.connect() as connection:
+            rows = connection.execute(self._newer_query, {"sender_id": sender_id, "after": kept.last_id}).all()
+        if not rows or rows[-1].id != last_id:
+            return None  # written to meanwhile: read it all
+        newer = [json.loads(row.data) for row in rows]
+        kept_events = kept.tracker.events
+        latest = kept_events[-1].timestamp if kept_events else None
+        if any(data.get("event") == SessionStarted.type_name for data in newer) or (
+            latest is not None and any(data.get("timestamp", latest) < latest for data in newer)
+        ):
+            return None  # Rasa's read would start elsewhere: read it all
+        for data in newer:
+            kept.tracker.update(Event.from_parameters(data))
+        return _Kept(kept.tracker, len(kept.tracker.events), last_id)
 
     def _hand_out(self, sender_id: Text, kept: _Kept) -> None:
         self._handed_out[sender_id] = kept

@@ -79,10 +79,10 @@ def test_kept_trackers_are_used_without_reading_the_events_again(stores, monkeyp
     for number in range(3):
         run(_message(cached, "kim", number))
 
-    async def never(*args, **kwargs):
+    def never(*args, **kwargs):
         raise AssertionError("read the whole conversation again")
 
-    monkeypatch.setattr(SQLTrackerStore, "retrieve", never)
+    monkeypatch.setattr(CachedSQLTrackerStore, "_read", never)
     run(_message(cached, "kim", 3))
     assert len(run(cached.retrieve("kim")).events) == 1 + 4 * 5
 
@@ -94,6 +94,44 @@ def test_a_message_answered_by_another_process_is_read_from_the_database(stores)
     run(_message(second, "kim", 2))  # the proxy sent this one to the other process
     assert _events(run(first.retrieve("kim"))) == _events(run(plain.retrieve("kim")))
     assert run(plain.retrieve("kim")).get_slot("client_name") == "Kim 2"
+
+
+def test_messages_alternating_between_processes_add_only_the_new_events(stores, monkeypatch):
+    first, second, plain = stores
+    run(_message(first, "kim", 0))
+    run(_message(second, "kim", 1))
+    for store in (first, second):  # each reads it in full once
+        run(store.save(run(store.retrieve("kim"))))
+
+    def never(*args, **kwargs):
+        raise AssertionError("read the whole conversation again")
+
+    monkeypatch.setattr(CachedSQLTrackerStore, "_read", never)
+    for number in range(2, 12):  # a proxy sharing messages out in turn
+        run(_message(first if number % 2 == 0 else second, "kim", number))
+        for store in (first, second):
+            tracker = run(store.retrieve("kim"))
+            assert _events(tracker) == _events(run(plain.retrieve("kim")))
+            run(store.save(tracker))  # handed back unchanged, as Rasa does after a turn
+    assert run(first.retrieve("kim")).get_slot("client_name") == "Kim 11"
+
+
+def test_a_new_session_started_by_the_other_process_is_read_in_full(stores):
+    first, second, plain = stores
+    run(_message(first, "kim", 0))
+    run(_message(first, "kim", 1))
+
+    async def new_session():
+        tracker = await second.retrieve("kim")
+        time.sleep(0.01)
+        tracker.update_with_events([ActionExecuted("action_session_start"), SessionStarted()], DOMAIN)
+        tracker.update_with_events(_turn(2), DOMAIN)
+        await second.save(tracker)
+
+    run(new_session())
+    again = run(first.retrieve("kim"))
+    assert _events(again) == _events(run(plain.retrieve("kim")))
+    assert "message 0" not in [event.get("text") for event in _events(again)]
 
 
 def test_a_tracker_changed_but_not_saved_is_read_again(stores):
@@ -167,8 +205,8 @@ def test_a_new_conversation_is_kept_from_its_first_message(stores, monkeypatch):
     kept = _events(cached._cache["new"].tracker)
     assert kept == _events(run(plain.retrieve("new")))
 
-    async def never(*args, **kwargs):
+    def never(*args, **kwargs):
         raise AssertionError("read the whole conversation again")
 
-    monkeypatch.setattr(SQLTrackerStore, "retrieve", never)
+    monkeypatch.setattr(CachedSQLTrackerStore, "_read", never)
     run(_message(cached, "new", 1))
