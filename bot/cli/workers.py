@@ -4,14 +4,15 @@ One Rasa process works on one message at a time (NLU and the policies are
 CPU-bound Python), so it uses one core. With WORKERS=N, N Rasa processes listen
 on free ports on 127.0.0.1 and HAProxy takes RASA_PORT in their place:
 
-- A REST or SMS message goes to a process chosen by its conversation (the
-  JSON "sender", or the texting number), so one conversation stays with one
-  process and its tracker stays cached there; the HTTP API and anything
-  without a conversation go to the process with the fewest requests in flight;
-  socket.io (the widget) stays with one process per client address, because
-  its long-polling handshake spans several requests.
+- REST, SMS and the HTTP API go to the process with the fewest requests in
+  flight; socket.io (the widget) stays with one process per client address,
+  because its long-polling handshake spans several requests.
 - They share the tracker store named in endpoints.yml: the tracker cache of
-  bot/rasa_tuning reads a conversation again when another process wrote to it.
+  bot/rasa_tuning reads only the events another process added to a
+  conversation. (Routing each conversation to one process instead, by its
+  sender, kept every tracker cached but left one process idle while the other
+  queued: 35 msgs/s at capacity against 45 with least connections, make bench
+  WORKERS=2 back to back.)
 - They share a Redis lock store, so two messages of one conversation are never
   handled at once: the one endpoints.yml names, else Debian's redis-server
   started here, in memory only (locks live for seconds; nothing to keep).
@@ -63,7 +64,7 @@ def haproxy_config(host: str, port: int, backend_ports: Sequence[int]) -> str:
     servers = "".join(
         f"  server rasa{index} 127.0.0.1:{backend} check inter 2s\n" for index, backend in enumerate(backend_ports, 1)
     )
-    # The other backends' servers are the same processes: one health check each.
+    # The sticky backend's servers are the same processes: one health check each.
     tracked = "".join(
         f"  server rasa{index} 127.0.0.1:{backend} track least_busy/rasa{index}\n"
         for index, backend in enumerate(backend_ports, 1)
@@ -86,28 +87,12 @@ frontend rasa
   bind {host}:{port}
   http-response set-header {SERVED_BY_HEADER} %[srv_name]
   acl socketio path_beg /socket.io
-  # The conversation a message belongs to: REST's JSON sender, Twilio's From.
-  # Another process would have to read the conversation back from the tracker
-  # store (5-18 ms a message, growing with its length) instead of its cache.
-  acl webhook path_beg /webhooks/
-  acl json req.hdr(content-type) -m sub json
-  acl form req.hdr(content-type) -m sub urlencoded
-  option http-buffer-request
-  http-request set-var(txn.conversation) req.body,json_query('$.sender') if webhook json
-  http-request set-var(txn.conversation) req.body_param(From) if webhook form
   use_backend sticky if socketio
-  use_backend by_conversation if {{ var(txn.conversation) -m found }}
   default_backend least_busy
 
 backend least_busy
   balance leastconn
 {servers}
-backend by_conversation
-  # map-based: conversations spread evenly (consistent hashing was lopsided
-  # with two servers); a process going down only moves its conversations.
-  balance hash var(txn.conversation)
-  hash-type map-based
-{tracked}
 backend sticky
   balance source
 {tracked}"""

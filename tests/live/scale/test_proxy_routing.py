@@ -12,7 +12,7 @@ import threading
 import time
 import urllib.parse
 import urllib.request
-from typing import Dict, Iterator, List, Optional
+from typing import Iterator
 
 import pytest
 
@@ -95,35 +95,20 @@ def sms(url: str, number: str, path: str = "/webhooks/twilio_sms/webhook") -> st
     return _served_by(urllib.request.Request(url + path, data=body, headers=headers))
 
 
-def spread(choices: Dict[str, List[str]]) -> Dict[str, int]:
-    counts: Dict[str, int] = {}
-    for served in choices.values():
-        counts[served[0]] = counts.get(served[0], 0) + 1
-    return counts
+def test_messages_of_one_conversation_go_to_the_less_busy_process(proxy):
+    # One message at a time: least connections takes the processes in turn,
+    # whatever the conversation (each process reads what the other stored).
+    assert {rest(proxy, "client-1") for _ in range(6)} == {"rasa1", "rasa2"}
+    assert {sms(proxy, "+14155550100") for _ in range(6)} == {"rasa1", "rasa2"}
 
 
-def test_each_rest_conversation_stays_with_one_process_and_they_spread(proxy):
-    senders = [f"client-{index}" for index in range(40)]
-    choices = {sender: [rest(proxy, sender) for _ in range(4)] for sender in senders}
-    assert all(len(set(served)) == 1 for served in choices.values()), choices
-    counts = spread(choices)
-    assert set(counts) == {"rasa1", "rasa2"} and min(counts.values()) >= 10, counts
-
-
-def test_each_texting_number_stays_with_one_process(proxy):
-    numbers = [f"+1415555{index:04d}" for index in range(20)]
-    choices = {number: [sms(proxy, number) for _ in range(3)] for number in numbers}
-    assert all(len(set(served)) == 1 for served in choices.values()), choices
-    assert set(spread(choices)) == {"rasa1", "rasa2"}
-
-
-def test_requests_without_a_conversation_go_to_either(proxy):
-    served: List[Optional[str]] = [get(proxy, "/") for _ in range(10)]
-    assert set(served) == {"rasa1", "rasa2"}  # least busy; idle, so taken in turn
-    body = json.dumps({"text": "hi"}).encode()  # the HTTP API: no webhook, no conversation key
+def test_the_http_api_goes_to_either(proxy):
+    assert {get(proxy, "/") for _ in range(10)} == {"rasa1", "rasa2"}
+    body = json.dumps({"text": "hi"}).encode()
     api = urllib.request.Request(proxy + "/model/parse", data=body, headers={"Content-Type": "application/json"})
     assert {_served_by(api) for _ in range(10)} == {"rasa1", "rasa2"}
 
 
 def test_widget_socket_io_stays_with_one_process_per_client(proxy):
+    # its long-polling handshake spans several requests
     assert len({get(proxy, "/socket.io/?EIO=4&transport=polling") for _ in range(6)}) == 1

@@ -10,7 +10,6 @@ Run: .venv/bin/python -m pytest tests/live/scale/test_run_workers.py -q (needs D
 from __future__ import annotations
 
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -51,12 +50,6 @@ class Served:
     url: str
     env: Dict[str, str]
     log: Path
-
-    def processes(self) -> List[str]:
-        """The Rasa processes behind HAProxy, from serve's "2 Rasa processes (ports A, B)" line."""
-        ports = re.search(r"Rasa processes \(ports ([\d, ]+)\)", self.log.read_text(errors="replace"))
-        assert ports, "serve did not say which ports its Rasa processes use"
-        return [f"http://127.0.0.1:{port.strip()}" for port in ports.group(1).split(",")]
 
     def tracker_events(self, sender: str) -> List[Dict]:
         from tests.live.scale.test_scale_out import get_json
@@ -120,19 +113,18 @@ def served(tmp_path_factory) -> Iterator[Served]:
 def test_a_booking_carries_on_across_both_processes(served: Served):
     profile = current_profile()
     sender = f"workers-{uuid.uuid4().hex[:8]}"
-    # HAProxy keeps a conversation with one process; when it moves (a process
-    # restarted, a proxy reloaded) the other carries it on. Each turn goes to the
-    # other process directly here.
-    first, second = served.processes()
-    turns: List[Turn] = [say(first, sender, "why glutes?")]
+    turns: List[Turn] = [say(served.url, sender, "why glutes?")]
     assert "every step" in turns[0].text.lower()
-    turns.append(say(second, sender, booking_message("Jane Doe", "415 555 0142")))
-    turns.append(say(first, sender, "no"))  # the form asked only for a note
+    turns.append(say(served.url, sender, booking_message("Jane Doe", "415 555 0142")))
+    turns.append(say(served.url, sender, "no"))  # the form asked only for a note
     for detail in ("Jane Doe", "+14155550142", session_with_price("massage_60")):
         assert detail in turns[-1].text, turns[-1].text
-    turns.append(say(second, sender, "/affirm"))
+    turns.append(say(served.url, sender, "/affirm"))
     reference = reference_in(turns[-1].text)
-    assert [turn.served_by for turn in turns] == [first, second, first, second]
+
+    # HAProxy sent one message at a time to the less busy process: each in turn.
+    served_by = [turn.served_by for turn in turns]
+    assert set(served_by) == {"rasa1", "rasa2"}, served_by
     # Every turn stored once, in order, with its replies, whichever process answered it.
     events = served.tracker_events(sender)
     assert_no_duplicates(events)
@@ -144,9 +136,8 @@ def test_a_booking_carries_on_across_both_processes(served: Served):
 
 
 def test_conversations_at_the_same_time_each_keep_their_turns(served: Served):
-    # Fixed names: HAProxy's choice of process follows the name, and these six
-    # are spread over both (each test run has its own empty tracker store).
-    senders = [f"together-{index}" for index in range(6)]
+    run = uuid.uuid4().hex[:6]
+    senders = [f"together-{run}-{index}" for index in range(6)]
     messages = ("why glutes?", "how much is a 90 minute massage?", "thanks")
 
     def talk(sender: str) -> List[Turn]:
@@ -156,8 +147,6 @@ def test_conversations_at_the_same_time_each_keep_their_turns(served: Served):
         conversations = list(pool.map(talk, senders))
     price = current_profile().price_text(current_profile().service("massage_90").price)
     assert {turn.served_by for turns in conversations for turn in turns} == {"rasa1", "rasa2"}
-    # Each conversation stays with one process, where its tracker is cached.
-    assert all(len({turn.served_by for turn in turns}) == 1 for turns in conversations), conversations
     for sender, turns in zip(senders, conversations):
         assert price in turns[1].text, turns[1].text
         events = served.tracker_events(sender)

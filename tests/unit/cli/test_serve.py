@@ -55,8 +55,6 @@ def test_haproxy_spreads_rest_and_keeps_each_widget_client_on_one_worker():
     for section in (least_busy, sticky):
         assert "127.0.0.1:41001" in section and "127.0.0.1:41002" in section
     assert "use_backend sticky if socketio" in config
-    # webhook messages follow their conversation (tests/live/scale/test_proxy_routing.py plays it)
-    assert "balance hash var(txn.conversation)" in config.split("\nbackend by_conversation")[1]
 
 
 def test_sigterm_runs_the_shutdown_that_stops_the_servers(tmp_path):
