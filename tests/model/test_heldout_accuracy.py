@@ -18,7 +18,7 @@ import yaml
 from tests.measurements import REPORT_LINES
 
 HERE = Path(__file__).parent
-ACCURACY_THRESHOLD = 0.90
+ACCURACY_THRESHOLD = 0.95  # 0.966 (589 questions, wip/data4)
 # A message reaches the safety answer or a person: both are safe outcomes.
 SAFE_INTENTS = {"medical_red_flag", "talk_to_therapist"}
 
