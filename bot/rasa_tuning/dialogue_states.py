@@ -27,7 +27,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 _original = Domain.states_for_tracker_history
 
-CONVERSATIONS_KEPT = 2000  # replayed trackers kept, least recently used dropped first
+CONVERSATIONS_KEPT = 600  # (conversation, arguments) pairs, 3 per conversation; least recently used dropped first
 
 
 class _Progress:

@@ -1,7 +1,7 @@
 """Soak: 50 simulated clients at once on loopback for a bounded time.
 
 Every reply must reach the conversation it belongs to, exactly once, and
-Rasa's memory must level off: resident memory may grow at most 10% between
+Rasa's memory must level off: resident memory may grow at most 90 MiB between
 the end of the warm-up and the end of the run.
 
 SOAK_SECONDS sets the length (default 300). The simulated clients pause 0.5 to
@@ -26,7 +26,11 @@ pytestmark = pytest.mark.e2e
 CONCURRENCY = 50
 SOAK_SECONDS = float(os.environ.get("SOAK_SECONDS", "300"))
 WARM_UP_SECONDS = min(60.0, SOAK_SECONDS / 5)
-RSS_GROWTH_LIMIT = 0.10
+# In MiB, not a share: serving without TensorFlow took the base from about 850 to
+# 510 MiB, while the bounded caches (tracker cache: 2,000 conversations; dialogue
+# states) fill by the same 55-60 MiB during a run of 2,000+ short conversations.
+# 90 MiB still catches a leak of 14 KB a message over the 6,000 messages of a run.
+RSS_GROWTH_LIMIT_MIB = 90
 
 
 def resident_kib(pid: int) -> int:
@@ -56,10 +60,13 @@ def test_fifty_concurrent_conversations_stay_separate_and_memory_levels_off(make
     soak = asyncio.run(run_load(servers.base_url, CONCURRENCY, duration_s=SOAK_SECONDS - WARM_UP_SECONDS, seed=2))
     at_end = resident_kib(pid)
     growth = (at_end - after_warm_up) / after_warm_up
+    grown_mib = (at_end - after_warm_up) / 1024
 
     REPORT_LINES.append(
         f"soak ({CONCURRENCY} clients, {SOAK_SECONDS:.0f}s): {json.dumps(soak.summary())}; "
         f"Rasa RSS {after_warm_up // 1024} -> {at_end // 1024} MiB ({growth:+.1%})"
     )
     assert_clean("soak", soak)
-    assert growth <= RSS_GROWTH_LIMIT, f"Rasa RSS grew {growth:.1%} after warm-up ({after_warm_up} -> {at_end} KiB)"
+    assert grown_mib <= RSS_GROWTH_LIMIT_MIB, (
+        f"Rasa RSS grew {grown_mib:.0f} MiB ({growth:.1%}) after warm-up ({after_warm_up} -> {at_end} KiB)"
+    )
