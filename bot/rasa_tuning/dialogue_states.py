@@ -35,8 +35,8 @@ class _Progress:
 
     def __init__(self, domain: Domain, tracker: DialogueStateTracker) -> None:
         self.domain = domain
+        # The applied events replayed so far are its events: it is fed nothing else.
         self.replay = tracker.init_copy()
-        self.applied: List[Event] = []
         self.stamps: List[Tuple[type, float]] = []
         self.states: List[State] = []
         self.last_ml_action_sub_state: Optional[Dict[Text, Text]] = None
@@ -64,14 +64,14 @@ def _continues(progress: _Progress, domain: Domain, applied: List[Event]) -> boo
     events field by field would cost more than the replay saved; each event's
     kind and creation time, plus the last one compared in full, tell a history
     that merely grew from one that was rewound or replaced."""
-    done = len(progress.applied)
+    done = len(progress.stamps)
     if progress.domain is not domain or done > len(applied):
         return False
     if done == 0:
         return True
     if [_stamp(event) for event in applied[:done]] != progress.stamps:
         return False
-    return progress.applied[-1] == applied[done - 1]
+    return progress.replay.events[-1] == applied[done - 1]
 
 
 def _state_at(
@@ -125,13 +125,12 @@ def states_for_tracker_history(
         progress = _Progress(self, tracker)
 
     carried = (progress.last_ml_action_sub_state, progress.turn_was_hidden)
-    for event in applied[len(progress.applied) :]:
+    for event in applied[len(progress.stamps) :]:
         if isinstance(event, ActionExecuted):
             state, carried = _state_at(self, progress.replay, event.hide_rule_turn, progress.states, carried, arguments)
             if state is not None:
                 progress.states.append(_copy(state))  # its own dicts: the replay goes on changing its tracker
         progress.replay.update(event)
-        progress.applied.append(event)
         progress.stamps.append(_stamp(event))
     progress.last_ml_action_sub_state, progress.turn_was_hidden = carried
 
