@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import List
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
@@ -25,7 +26,6 @@ from bot.nlu.language_detection import other_language
 from bot.nlu.rule_component import RuleComponent, override_intent
 
 OTHER_LANGUAGE_INTENT = "other_language"
-FALLBACK_INTENT = "nlu_fallback"
 # Below this, the classifier alone does not decide the boundary reply. Sexual requests
 # the patterns miss (held-out file) score 0.65 and up; anxious or joking real questions
 # about undressing and the job scored 0.3-0.5.
@@ -58,5 +58,7 @@ def _doubt_unsure_boundary(message: Message) -> None:
     confidence = intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0
     if intent.get(INTENT_NAME_KEY) == INAPPROPRIATE_INTENT and confidence < MIN_CLASSIFIER_BOUNDARY_CONFIDENCE:
         message.set(
-            INTENT, {INTENT_NAME_KEY: FALLBACK_INTENT, PREDICTED_CONFIDENCE_KEY: confidence}, add_to_output=True
+            INTENT,
+            {INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME, PREDICTED_CONFIDENCE_KEY: confidence},
+            add_to_output=True,
         )

@@ -61,7 +61,7 @@ class _PlaceholderType(type):
         # registration): hand the decorated thing back unchanged.
         if len(args) == 1 and not kwargs and callable(args[0]):
             return args[0]
-        if cls.__dict__.get("_decorator_factory", False) or _is_decorator_factory(cls.__qualname__):
+        if _is_decorator_factory(cls.__qualname__):
             return lambda target: target
         raise _absent(cls.__qualname__)
 
@@ -129,7 +129,7 @@ def install() -> None:
     loaded = [name for name in sys.modules if name.split(".", 1)[0] in _ROOTS]
     if any(not isinstance(sys.modules[name], _AbsentModule) for name in loaded):
         raise RuntimeError("TensorFlow is already loaded in this process: install() came too late")
-    if not any(isinstance(finder, _Finder) for finder in sys.meta_path):
+    if not installed():
         sys.meta_path.insert(0, _Finder())
 
 
