@@ -54,6 +54,14 @@ class Featurizers:
         return messages
 
 
+def classified(text: str, ranking: List[Dict[str, Any]]) -> Message:
+    """A message as the classifier leaves it: its top intent and the ranking."""
+    message = Message(data={"text": text})
+    message.set("intent", ranking[0])
+    message.set("intent_ranking", ranking)
+    return message
+
+
 def storage_in(folder: Path) -> LocalModelStorage:
     folder.mkdir(parents=True, exist_ok=True)
     return LocalModelStorage(folder)

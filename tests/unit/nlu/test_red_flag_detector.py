@@ -2,16 +2,8 @@
 
 from __future__ import annotations
 
-from rasa.shared.nlu.training_data.message import Message
-
 from bot.nlu.red_flag_detector import RedFlagDetector
-
-
-def message(text: str, ranking) -> Message:
-    msg = Message(data={"text": text})
-    msg.set("intent", ranking[0])
-    msg.set("intent_ranking", ranking)
-    return msg
+from tests.unit.nlu.rasa_parts import classified
 
 
 def test_overrides_fallback_and_a_confident_other_intent():
@@ -20,7 +12,7 @@ def test_overrides_fallback_and_a_confident_other_intent():
         {"name": "ask_for_glutes", "confidence": 0.996},
         {"name": "medical_red_flag", "confidence": 0.001},
     ]
-    [out] = RedFlagDetector().process([message("just had stitches in my buttock, ok to massage?", ranking)])
+    [out] = RedFlagDetector().process([classified("just had stitches in my buttock, ok to massage?", ranking)])
     assert out.get("intent") == {"name": "medical_red_flag", "confidence": 1.0}
     names = [r["name"] for r in out.get("intent_ranking")]
     assert names[0] == "medical_red_flag" and "nlu_fallback" not in names and names.count("medical_red_flag") == 1
@@ -29,8 +21,8 @@ def test_overrides_fallback_and_a_confident_other_intent():
 
 def test_leaves_ordinary_messages_and_button_payloads_alone():
     ranking = [{"name": "underwear", "confidence": 0.9}]
-    plain = message("do I keep my undies on", ranking)
-    payload = message("/medical_red_flag", [{"name": "medical_red_flag", "confidence": 1.0}])
+    plain = classified("do I keep my undies on", ranking)
+    payload = classified("/medical_red_flag", [{"name": "medical_red_flag", "confidence": 1.0}])
     RedFlagDetector().process([plain, payload])
     assert plain.get("intent")["name"] == "underwear" and not plain.get("entities")
     assert not payload.get("entities")

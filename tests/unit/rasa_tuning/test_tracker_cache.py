@@ -58,6 +58,15 @@ def stores(tmp_path):
     )
 
 
+def forbid_full_reads(monkeypatch) -> None:
+    """From here on, reading a whole conversation from the database fails the test."""
+
+    def never(*args, **kwargs):
+        raise AssertionError("read the whole conversation again")
+
+    monkeypatch.setattr(CachedSQLTrackerStore, "_read", never)
+
+
 async def _message(store, sender: str, number: int) -> None:
     tracker = await store.get_or_create_tracker(sender)
     tracker.update_with_events(_turn(number), DOMAIN)
@@ -79,10 +88,7 @@ def test_kept_trackers_are_used_without_reading_the_events_again(stores, monkeyp
     for number in range(3):
         run(_message(cached, "kim", number))
 
-    def never(*args, **kwargs):
-        raise AssertionError("read the whole conversation again")
-
-    monkeypatch.setattr(CachedSQLTrackerStore, "_read", never)
+    forbid_full_reads(monkeypatch)
     run(_message(cached, "kim", 3))
     assert len(run(cached.retrieve("kim")).events) == 1 + 4 * 5
 
@@ -103,10 +109,7 @@ def test_messages_alternating_between_processes_add_only_the_new_events(stores, 
     for store in (first, second):  # each reads it in full once
         run(store.save(run(store.retrieve("kim"))))
 
-    def never(*args, **kwargs):
-        raise AssertionError("read the whole conversation again")
-
-    monkeypatch.setattr(CachedSQLTrackerStore, "_read", never)
+    forbid_full_reads(monkeypatch)
     for number in range(2, 12):  # a proxy sharing messages out in turn
         run(_message(first if number % 2 == 0 else second, "kim", number))
         for store in (first, second):
@@ -205,8 +208,5 @@ def test_a_new_conversation_is_kept_from_its_first_message(stores, monkeypatch):
     kept = _events(cached._cache["new"].tracker)
     assert kept == _events(run(plain.retrieve("new")))
 
-    def never(*args, **kwargs):
-        raise AssertionError("read the whole conversation again")
-
-    monkeypatch.setattr(CachedSQLTrackerStore, "_read", never)
+    forbid_full_reads(monkeypatch)
     run(_message(cached, "new", 1))
