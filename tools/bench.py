@@ -152,6 +152,7 @@ class Level:
     samples: List[str]
     cpu_ms_per_msg: Optional[float] = None  # the Rasa server's, from /proc
     actions_cpu_ms_per_msg: Optional[float] = None
+    slowest_turns: List[Dict[str, object]] = field(default_factory=list)  # LoadResult.slowest_turns()
 
     def figure(self, key: str) -> Optional[float]:
         value = self.summary.get(key)
@@ -178,6 +179,27 @@ class ServerRun:
     def peak_rss_mib(self) -> float:
         levels = self.levels + ([self.capacity] if self.capacity else [])
         return max([self.idle_rss_mib] + [level.rss_mib for level in levels])
+
+
+def slow_tail_section(level: Optional[Level]) -> List[str]:
+    """Which script turns make the p95 at a load level: the ones to make cheaper."""
+    if level is None or not level.slowest_turns:
+        return []
+    lines = [
+        "",
+        f"## The slow tail at {level.clients} conversations",
+        "",
+        f"Each script turn's reply latency at this level; **above p95**: its messages slower than the level's "
+        f"p95 ({_fmt(level.figure('p95_ms'))} ms).",
+        "",
+        "| script turn | messages | p50 ms | p95 ms | above p95 |",
+        "|---|---|---|---|---|",
+    ]
+    for row in level.slowest_turns:
+        lines.append(
+            f"| {row['turn']} | {row['messages']} | {_fmt(row['p50_ms'])} | {_fmt(row['p95_ms'])} | {row['above']} |"
+        )
+    return lines
 
 
 def drive(
@@ -216,6 +238,7 @@ def drive(
             list(result.samples),
             (rasa_cpu() - cpu_before[0]) * 1000 / sent,
             (cpu_seconds(actions_pid) - cpu_before[1]) * 1000 / sent if actions_pid else None,
+            result.slowest_turns(),
         )
 
     # The first replies load lazily built parts of the model; they are not measured.
@@ -645,6 +668,7 @@ def write_report(
         for level in run.levels + ([run.capacity] if run.capacity else [])
         if level.problems
     ]
+    lines += slow_tail_section(ours.at(10))
     lines += ["", "## Where the CPU goes", ""]
     probes = [run.stages for run in (ours, floor) if run.stages]
     if probes:

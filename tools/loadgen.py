@@ -188,6 +188,8 @@ def client_names(seed: Optional[int] = None) -> Iterator[str]:
 @dataclass
 class LoadResult:
     latencies_ms: List[float] = field(default_factory=list)  # one per answered HTTP request
+    # The same latencies by script turn ("booking 1"): which turns make the slow tail.
+    turn_latencies_ms: Dict[str, List[float]] = field(default_factory=dict)
     messages_sent: int = 0
     messages_answered: int = 0  # HTTP 200 with at least one bot message
     conversations_started: int = 0
@@ -207,6 +209,23 @@ class LoadResult:
     @property
     def problems(self) -> int:
         return self.errors + self.lost + self.duplicated + self.crossed + self.unexpected
+
+    def slowest_turns(self, pct: float = 95) -> List[Dict[str, Any]]:
+        """Each script turn's latencies, with its share of the messages above the overall
+        `pct` percentile: the turns to make cheaper to bring that percentile down."""
+        line = percentile(self.latencies_ms, pct)
+        rows = []
+        for turn, values in self.turn_latencies_ms.items():
+            rows.append(
+                {
+                    "turn": turn,
+                    "messages": len(values),
+                    "p50_ms": percentile(values, 50),
+                    "p95_ms": percentile(values, 95),
+                    "above": sum(1 for value in values if line is not None and value > line),
+                }
+            )
+        return sorted(rows, key=lambda row: (-row["above"], -(row["p95_ms"] or 0)))
 
     def summary(self) -> Dict[str, Any]:
         """Counts, latency percentiles (ms) and throughput, ready for json.dumps."""
@@ -309,7 +328,9 @@ async def run_conversation(
             result.errors += 1
             result.note("error", f"{where}: {type(exc).__name__}: {exc}")
             return  # the rest of this script would only pile up follow-on errors
-        result.latencies_ms.append((time.perf_counter() - started) * 1000)
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        result.latencies_ms.append(elapsed_ms)
+        result.turn_latencies_ms.setdefault(f"{script.name} {number}", []).append(elapsed_ms)
         check_reply(messages, turn, name, result, where)
     result.conversations_completed += 1
 

@@ -6,7 +6,8 @@ median of every stage is kept:
 
 - faq:       an article question answered from a response ("why glutes?", turn 2)
 - practice:  a practice question answered by the action server ("what are your opening hours?")
-- booking:   the booking request with every detail, which starts the booking form
+- booking:   the booking request with every detail, which starts the booking form;
+             then its next two turns: the note ("no") and the confirmation, which stores it
 - turn 5 / turn 40: the same practice question at turn 5 and at turn 40 of one long conversation
 
 `stage_table` turns the result into the markdown table make bench reports.
@@ -40,12 +41,14 @@ LONG_CYCLE = (
 LONG_TURNS = 40
 EARLY_TURN, LATE_TURN = 5, 40
 
-# (column, the conversation's messages, which of them (1-based) is measured)
-TURN_KINDS: Tuple[Tuple[str, Tuple[str, ...], int], ...] = (
-    ("faq", ("hi", "why glutes?"), 2),
-    ("practice", ("hi", "what are your opening hours?"), 2),
-    ("booking", ("hi", BOOKING_MESSAGE, "no", "/affirm"), 2),
+# (column, the conversation's messages, which of them (1-based) are measured)
+TURN_KINDS: Tuple[Tuple[str, Tuple[str, ...], Tuple[int, ...]], ...] = (
+    ("faq", ("hi", "why glutes?"), (2,)),
+    ("practice", ("hi", "what are your opening hours?"), (2,)),
+    ("booking", ("hi", BOOKING_MESSAGE, "no", "/affirm"), (2, 3, 4)),
 )
+# Columns named for a measured message of a conversation other than its first measured one.
+COLUMN_NAMES = {"booking@3": "booking: note", "booking@4": "booking: confirm", "long@5": "turn 5", "long@40": "turn 40"}
 
 
 @dataclass
@@ -132,11 +135,11 @@ def probe(
     """Play the typical turns `repeats` times and the long conversation `long_repeats` times."""
     plan: List[Tuple[str, Sequence[str], Sequence[int]]] = []
     for _ in range(repeats):
-        plan += [(column, messages, (measured,)) for column, messages, measured in TURN_KINDS]
+        plan += list(TURN_KINDS)
     long_messages = [LONG_CYCLE[i % len(LONG_CYCLE)] for i in range(LONG_TURNS)]
     for _ in range(long_repeats):
         plan.append(("long", long_messages, (EARLY_TURN, LATE_TURN)))
-    return _probe(base_url, rasa_record, actions_record, plan, rename={"long@5": "turn 5", "long@40": "turn 40"})
+    return _probe(base_url, rasa_record, actions_record, plan, rename=COLUMN_NAMES)
 
 
 def probe_floor(base_url: str, rasa_record: Path, repeats: int = 5) -> ProbeResult:

@@ -186,3 +186,21 @@ def test_every_simulated_client_name_is_read_as_that_name():
     assert all(CLIENT_TOKEN.search(name) for name in names)
     misread = [n for n in names if name_in_message(BOOKING_MESSAGE.replace("{name}", n)) != n]
     assert misread == []
+
+
+def test_the_slow_tail_is_told_by_script_turn():
+    result = LoadResult()
+    # Twenty messages: nineteen quick greetings and one slow booking turn.
+    result.turn_latencies_ms = {"faq 1": [10.0] * 19, "booking 1": [300.0]}
+    result.latencies_ms = [10.0] * 19 + [300.0]
+    rows = result.slowest_turns(pct=90)
+    assert [row["turn"] for row in rows] == ["booking 1", "faq 1"]
+    assert rows[0] == {"turn": "booking 1", "messages": 1, "p50_ms": 300.0, "p95_ms": 300.0, "above": 1}
+    assert rows[1]["above"] == 0 and rows[1]["messages"] == 19
+
+
+def test_every_latency_is_kept_under_its_script_turn():
+    result = drive(ScriptedRasa(), concurrency=2, conversations=len(SCRIPTS), think_time_s=NO_THINKING, seed=3)
+    expected = {f"{script.name} {number}" for script in SCRIPTS for number in range(1, len(script.turns) + 1)}
+    assert set(result.turn_latencies_ms) == expected
+    assert sum(len(values) for values in result.turn_latencies_ms.values()) == len(result.latencies_ms)
