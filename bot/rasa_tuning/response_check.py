@@ -6,12 +6,20 @@ meta-schema, then builds a validator, on every action-server reply: about
 20 ms of CPU each, more than the action itself. Here the schema is checked
 once and its validator kept; each reply is validated exactly as before (the
 same validator class, the same best_match error and message).
+
+Even kept, that validator tries each event against all 23 event schemas (Rasa's
+`oneOf`): about 2.5 ms for a form's reply of nine events. Each of those schemas
+names its own `event` value, which every event must carry, so an event can only
+ever match the one schema for its `event`: checking that one alone gives the
+same verdict at a tenth of the cost. Anything it does not pass goes through the
+full validator, which gives Rasa's error as before.
 """
 
 from __future__ import annotations
 
+import copy
 import functools
-from typing import Any, Dict, Text
+from typing import Any, Dict, Optional, Text, Tuple
 
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.constants import DOCS_BASE_URL
@@ -29,10 +37,49 @@ def _validator() -> Any:
     return cls(schema)
 
 
+@functools.lru_cache(maxsize=1)
+def _by_event() -> Optional[Tuple[Any, Dict[str, Any]]]:
+    """The response schema with its events' `oneOf` taken out, and a validator per
+    event name; None if Rasa's schema is not laid out as this relies on."""
+    from jsonschema.validators import validator_for
+
+    schema = copy.deepcopy(RemoteAction.action_response_format_spec())
+    try:
+        items = schema["properties"]["events"]["items"]
+        if "event" not in items.get("required", ()):
+            return None
+        branches = items.pop("oneOf")
+        names = [branch["properties"]["event"]["const"] for branch in branches]
+    except (KeyError, TypeError):
+        return None
+    if len(set(names)) != len(names):
+        return None
+    cls = validator_for(schema)
+    return cls(schema), {name: cls(branch) for name, branch in zip(names, branches)}
+
+
+def passes_by_event(result: Any) -> bool:
+    """True when `result` is valid, checking each event against its own schema only;
+    False means "not shown valid here", for the full validator to decide."""
+    found = _by_event()
+    if found is None:
+        return False
+    shell, branches = found
+    if not shell.is_valid(result):
+        return False
+    for event in result.get("events") or ():
+        branch = branches.get(event["event"])
+        if branch is None or not branch.is_valid(event):
+            return False
+    return True
+
+
 def validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
     from jsonschema import ValidationError
     from jsonschema.exceptions import best_match
 
+    if passes_by_event(result):
+        return True
     error = best_match(_validator().iter_errors(result))
     if error is None:
         return True
