@@ -117,9 +117,22 @@ class Controls:
         with self._cache_lock:
             self._cached_at = -1e9
 
+    def kept_hold_reason(self, channel: str, sender_id: str) -> Tuple[bool, Optional[str]]:
+        """(True, hold_reason) from the switches read in the last CACHE_SECONDS, without
+        touching the database; (False, None) when they are older and must be read."""
+        with self._cache_lock:
+            if time.monotonic() - self._cached_at >= CACHE_SECONDS:
+                return False, None
+            off, human = self._off, self._human_only
+        return True, self._reason(channel, sender_id, off, human)
+
     def hold_reason(self, channel: str, sender_id: str) -> Optional[str]:
         """Why this message must go to staff instead of the assistant, or None."""
         off, human = self._snapshot()
+        return self._reason(channel, sender_id, off, human)
+
+    @staticmethod
+    def _reason(channel: str, sender_id: str, off: Set[str], human: Set[str]) -> Optional[str]:
         if sender_id in human:
             return HUMAN_ONLY
         if channel in off:

@@ -150,3 +150,41 @@ def test_switches_default_on_and_only_record_changes(controls):
 def test_an_unreadable_database_leaves_the_assistant_on(tmp_path):
     broken = Controls("postgresql://nobody:x@127.0.0.1:1/none")
     assert broken.hold_reason("rest", "c1") is None
+
+
+def test_the_switches_read_a_moment_ago_answer_without_the_database(controls, monkeypatch):
+    assert controls.kept_hold_reason("sms", "c1") == (False, None)  # nothing read yet
+    controls.set_assistant("sms", False, "maya")
+    controls.set_human_only("web-2", True, "maya")
+    assert controls.hold_reason("rest", "c1") is None  # reads the database, keeps what it read
+    monkeypatch.setattr(controls, "_engine", lambda: pytest.fail("the kept switches must answer"))
+    assert controls.kept_hold_reason("sms", "c1") == (True, OFF)
+    assert controls.kept_hold_reason("rest", "web-2") == (True, HUMAN_ONLY)
+    assert controls.kept_hold_reason("rest", "c1") == (True, None)
+    controls._invalidate()  # older than the cache allows: must be read again
+    assert controls.kept_hold_reason("sms", "c1") == (False, None)
+
+
+@pytest.mark.asyncio
+async def test_the_guard_asks_the_database_only_when_the_kept_switches_are_too_old():
+    class Kept:
+        fresh = True
+        read = 0
+
+        def kept_hold_reason(self, channel, sender):
+            return (True, OFF) if self.fresh else (False, None)
+
+        def hold_reason(self, channel, sender):
+            self.read += 1
+            return None
+
+        def hold(self, *args):
+            pass
+
+    kept = Kept()
+    guard = ChannelGuard(CHAT, controls=kept)
+    assert await guard.hold_for_staff(RecordingAgent(), "rest", "c1", "hi") == team_will_reply(CHAT)
+    assert kept.read == 0
+    kept.fresh = False
+    assert await guard.hold_for_staff(RecordingAgent(), "rest", "c1", "hi") is None
+    assert kept.read == 1
