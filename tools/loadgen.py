@@ -364,7 +364,12 @@ async def run_load(
     started = time.monotonic()
     deadline = started + duration_s if duration_s is not None else None
 
-    async def client() -> None:
+    async def client(index: int) -> None:
+        # Clients arrive spread over one pause, not all in the same instant: ten first
+        # messages at once measure a burst at start-up, not ten conversations under way.
+        # (Without pauses, the capacity run, they start together.)
+        if think_time_s[1] > 0 and index > 0:
+            await asyncio.sleep(rng.uniform(0, think_time_s[1]))
         while True:
             if deadline is not None and time.monotonic() >= deadline:
                 return
@@ -379,7 +384,7 @@ async def run_load(
     timeout = aiohttp.ClientTimeout(total=request_timeout_s)
     connector = aiohttp.TCPConnector(limit=concurrency)
     async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
-        await asyncio.gather(*(client() for _ in range(concurrency)))
+        await asyncio.gather(*(client(index) for index in range(concurrency)))
     result.elapsed_s = time.monotonic() - started
     return result
 

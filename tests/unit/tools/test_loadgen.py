@@ -204,3 +204,25 @@ def test_every_latency_is_kept_under_its_script_turn():
     expected = {f"{script.name} {number}" for script in SCRIPTS for number in range(1, len(script.turns) + 1)}
     assert set(result.turn_latencies_ms) == expected
     assert sum(len(values) for values in result.turn_latencies_ms.values()) == len(result.latencies_ms)
+
+
+def test_paced_clients_arrive_spread_over_a_pause_not_in_one_instant():
+    arrivals: List[float] = []
+    firsts = {turn.message for turn in (script.turns[0] for script in SCRIPTS)}
+
+    def record(sender, message, reply):
+        if message in firsts or message.startswith("Book "):
+            arrivals.append(asyncio.get_event_loop().time())
+        return None
+
+    drive(ScriptedRasa(record), concurrency=8, conversations=8, think_time_s=(0.05, 0.4), seed=5)
+    arrivals.sort()
+    assert len(arrivals) == 8
+    assert arrivals[-1] - arrivals[0] > 0.1  # spread over the pause
+    # without pauses (the capacity run) they start together
+    together: List[float] = []
+    firsts_only = ScriptedRasa(
+        lambda s, m, r: together.append(asyncio.get_event_loop().time()) if m in firsts else None
+    )
+    drive(firsts_only, concurrency=4, conversations=4, think_time_s=NO_THINKING, seed=5)
+    assert max(together[:4]) - min(together[:4]) < 0.1
