@@ -677,7 +677,9 @@ def write_report(
             f"{len(next(iter(probes[0].turns.values())))} conversations per column (3 for turns 5 and 40), "
             "measured inside the servers (tools/stages.py) with one message in flight at a time. "
             "**faq**: an article question answered from a response; **practice**: a practice question the "
-            "action server answers; **booking**: the booking request with every detail; **turn 5 / turn 40**: "
+            "action server answers; **booking**: the booking request with every detail; **booking: note / "
+            'booking: confirm**: that booking\'s next turns, the note ("no") and the confirmation button, which '
+            "stores the request; **turn 5 / turn 40**: "
             "the same practice question at turns 5 and 40 of one conversation; **floor: hi**: the bare Rasa "
             "floor's greeting.",
             "",
