@@ -18,7 +18,10 @@ On the same data in one run:
 
 Writes reports/eval.md (git-ignored: it quotes the development questions) and
 confusion-matrix PNGs, and ends with one line for scripts:
-`eval: dev_acc=... dev_redflags=k/n dev_boundary_fp=... heldout_acc=... reviewed=k/n`.
+`eval: dev_acc=... dev_redflags=k/n dev_boundary_fp=... dev_near=N heldout_acc=... reviewed=k/n`.
+
+dev_near counts the lines of data/nlu and tests/model close in meaning to a
+development question (tools/dev_overlap.py): the dev set is for measuring only.
 
 Messages staff labelled in the console's review queue (data/nlu/reviewed.yml) are
 scored too: how many of them the current model gets right (before the next
@@ -55,7 +58,7 @@ import yaml
 from bot.console.review import reviewed_examples, reviewed_nlu_path
 from bot.nlu.red_flag_patterns import RED_FLAG_INTENT
 from bot.paths import REPO_ROOT
-from tools import machine
+from tools import dev_overlap, machine
 
 REPO = REPO_ROOT
 
@@ -569,6 +572,9 @@ class Results:
     dev_path: Path = DEV_FILE
     known: FrozenSet[str] = frozenset()  # topic keys our model's domain has today
     reviewed: List[Example] = field(default_factory=list)  # (topic, text) labelled by staff
+    # Repository lines near a dev question, and how many lines were checked (None: no dev set).
+    dev_near: Optional[List[dev_overlap.NearPair]] = None
+    near_checked: int = 0
 
     def reviewed_hits(self, model: str = OURS) -> Tuple[int, int]:
         """How many staff-reviewed messages the model gets right, of how many."""
@@ -698,6 +704,7 @@ def evaluate(folds: int, jobs: int, baseline_epochs: int, workdir: Path, clock: 
         f"the held-out sets, {folds} cross-validation folds of config.yml (train + test)"
     )
     finished = run_rasa_jobs(rasa_jobs, jobs, clock)
+    near = dev_near_lines(dev_rows, sets, clock) if dev_rows is not None else (None, 0)
 
     predictions[OURS] = finished[OURS].predictions
     predictions[RASA_DEFAULT] = finished[RASA_DEFAULT].predictions
@@ -719,7 +726,28 @@ def evaluate(folds: int, jobs: int, baseline_epochs: int, workdir: Path, clock: 
         dev_path,
         finished[OURS].topics,
         reviewed,
+        dev_near=near[0],
+        near_checked=near[1],
     )
+
+
+def dev_near_lines(
+    dev_rows: Sequence[DevRow], sets: Dict[str, List[Example]], clock: Clock
+) -> Tuple[List[dev_overlap.NearPair], int]:
+    """Lines of data/nlu and the scored test files near a dev question, and how many were checked."""
+    from bot.nlu.sentence_encoder import get_encoder
+
+    cpu_at_start, started = cpu_seconds(), time.monotonic()
+    files = sorted(TRAINING_DATA.rglob("*.yml")) + [TEST_DIR / name for name in sets]
+    lines = dev_overlap.repository_lines(files, REPO, load_examples)
+    pairs = dev_overlap.near_pairs(lines, [(row.id, row.text) for row in dev_rows], get_encoder().encode)
+    clock.stage(
+        "repository lines near a dev question (sentence encoder)",
+        time.monotonic() - started,
+        cpu_seconds() - cpu_at_start,
+    )
+    clock.note(f"{len(pairs)} of {len(lines)} repository lines near a dev question")
+    return pairs, len(lines)
 
 
 # ---------------------------------------------------------------- the report
@@ -1087,6 +1115,7 @@ def write_report(results: Results, clock: Clock, facts: Dict[str, str], load_at_
     lines += _model_legend(results, facts.get("rasa", "?"))
     for section in (
         _dev_section(results),
+        _near_section(results),
         _reviewed_section(results),
         _summary_section(results, scores),
         _per_topic_section(results, scores, cv_scores),
@@ -1100,10 +1129,22 @@ def write_report(results: Results, clock: Clock, facts: Dict[str, str], load_at_
     return path
 
 
+def _near_section(results: Results) -> List[str]:
+    if results.dev_near is None:
+        return ["## Repository lines close to a real question", "", "**Skipped**: no development set."]
+    return dev_overlap.section(results.dev_near, results.near_checked)
+
+
 def summary_line(results: Results) -> str:
     """dev_* fields: the development set (n/a when it was not there); the rest: the held-out file."""
     if results.dev_rows is None:
-        dev = {"dev_acc": "n/a", "dev_redflags": "n/a", "dev_boundary_fp": "n/a", "dev_redflag_fp": "n/a"}
+        dev = {
+            "dev_acc": "n/a",
+            "dev_redflags": "n/a",
+            "dev_boundary_fp": "n/a",
+            "dev_redflag_fp": "n/a",
+            "dev_near": "n/a",
+        }
         baselines = {"dev_rasa_default_acc": "n/a", "dev_tfidf_acc": "n/a"}
     else:
         ours = results.dev_score(OURS)
@@ -1112,6 +1153,7 @@ def summary_line(results: Results) -> str:
             "dev_redflags": "{}/{}".format(*ours.red_flags),
             "dev_boundary_fp": str(len(ours.boundary_fp)),
             "dev_redflag_fp": str(len(ours.red_flag_fp)),
+            "dev_near": "n/a" if results.dev_near is None else str(len(results.dev_near)),
         }
         baselines = {
             "dev_rasa_default_acc": f"{results.dev_score(RASA_DEFAULT).accuracy:.3f}",

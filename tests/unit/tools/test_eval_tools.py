@@ -11,6 +11,7 @@ import yaml
 
 import tools.evaluate as evaluate
 from bot.paths import REPO_ROOT
+from tools.dev_overlap import Line, NearPair
 from tools.evaluate import (
     BENIGN,
     BOUNDARY_INTENT,
@@ -180,8 +181,9 @@ def _results() -> Results:
 def test_without_the_development_set_the_summary_line_says_so_and_keeps_its_fields():
     line = summary_line(_results())
     assert line == (
-        "eval: dev_acc=n/a dev_redflags=n/a dev_boundary_fp=n/a dev_redflag_fp=n/a heldout_acc=1.000 "
-        "rasa_default_acc=0.333 tfidf_acc=0.667 dev_rasa_default_acc=n/a dev_tfidf_acc=n/a reviewed=n/a"
+        "eval: dev_acc=n/a dev_redflags=n/a dev_boundary_fp=n/a dev_redflag_fp=n/a dev_near=n/a "
+        "heldout_acc=1.000 rasa_default_acc=0.333 tfidf_acc=0.667 dev_rasa_default_acc=n/a dev_tfidf_acc=n/a "
+        "reviewed=n/a"
     )
 
 
@@ -381,17 +383,19 @@ def _results_with_dev(tmp_path: Path) -> Results:
     results.predictions[OURS][DEV] = list(DEV_PREDICTED)
     results.predictions[TFIDF][DEV] = ["hours"] * len(DEV_ROWS)
     results.predictions[RASA_DEFAULT][DEV] = ["medical_red_flag"] * len(DEV_ROWS)
+    results.dev_near = [NearPair("d1", Line("data/nlu/practice.yml", "hours", "when are you open"), 0.91)]
+    results.near_checked = 40
     return results
 
 
 def test_summary_line_puts_the_development_set_first(tmp_path):
     line = summary_line(_results_with_dev(tmp_path))
     assert line == (
-        "eval: dev_acc=0.500 dev_redflags=1/2 dev_boundary_fp=1 dev_redflag_fp=1 heldout_acc=1.000 "
+        "eval: dev_acc=0.500 dev_redflags=1/2 dev_boundary_fp=1 dev_redflag_fp=1 dev_near=1 heldout_acc=1.000 "
         "rasa_default_acc=0.333 tfidf_acc=0.667 dev_rasa_default_acc=0.375 dev_tfidf_acc=0.125 reviewed=n/a"
     )
     assert re.fullmatch(
-        r"eval: dev_acc=\d\.\d{3} dev_redflags=\d+/\d+ dev_boundary_fp=\d+ dev_redflag_fp=\d+ "
+        r"eval: dev_acc=\d\.\d{3} dev_redflags=\d+/\d+ dev_boundary_fp=\d+ dev_redflag_fp=\d+ dev_near=\d+ "
         r"heldout_acc=\d\.\d{3} rasa_default_acc=\d\.\d{3} tfidf_acc=\d\.\d{3} "
         r"dev_rasa_default_acc=\d\.\d{3} dev_tfidf_acc=\d\.\d{3} reviewed=n/a",
         line,
@@ -434,11 +438,15 @@ def test_report_opens_with_the_real_questions_per_topic_per_source_and_every_wro
     assert "- every strict red flag reaches the safety answer: 1/2 -> **missed**" in report
     assert "- no boundary-reply false positive: 1 -> **missed**" in report
     assert "- held-out file >= 93% topic accuracy: 100.0% -> **met**" in report
+    # Repository lines near a dev question: by dev id, never the dev question's text.
+    assert "40 examples in `data/nlu/` and `tests/model/`" in report
+    assert "| d1 | 0.91 | data/nlu/practice.yml | hours | when are you open |" in report
 
 
 def test_report_without_the_development_set_says_it_was_skipped(tmp_path, monkeypatch):
     report = _report(tmp_path, monkeypatch, _results())
     assert "**Skipped**: development set not found at" in report
+    assert "**Skipped**: no development set." in report
     assert "- development set: not measured (not found)" in report
 
 
