@@ -23,7 +23,7 @@ from tools.evaluate import (
 )
 
 # The gate on accuracy over all rows: raise it as accuracy improves, never lower it to pass.
-DEV_ACCURACY_GATE = 0.88  # 0.585 at first; 0.822 (wip/data2); 0.880 (wip/data4); 0.903 (wip/data3; examples checked against the dev set)
+DEV_ACCURACY_GATE = 0.88  # 0.585 at first; 0.822; 0.880; 0.903 (wip/data3, lines checked against the dev set)
 # Every strict red flag must reach the safety answer (model and red-flag patterns together).
 REDFLAG_GATE = True
 
