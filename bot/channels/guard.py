@@ -137,7 +137,7 @@ class ChannelGuard:
         try:
             # Read in the last few seconds: answered here. A trip through a thread lets
             # other conversations' work in first, and this reply then waits for it.
-            known, reason = getattr(controls, "kept_hold_reason", lambda *_: (False, None))(channel, sender)
+            known, reason = controls.kept_hold_reason(channel, sender)
             if not known:
                 reason = await asyncio.to_thread(controls.hold_reason, channel, sender)
         except Exception:  # the switches are a staff convenience; answering comes first

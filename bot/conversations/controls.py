@@ -98,10 +98,17 @@ class Controls:
         return engine_with(metadata, self.url)
 
     # -- what the channels ask ----------------------------------------------------------
-    def _snapshot(self) -> Tuple[Set[str], Set[str]]:
+    def _kept(self) -> Optional[Tuple[Set[str], Set[str]]]:
+        """The switches read in the last CACHE_SECONDS, or None when they must be read again."""
         with self._cache_lock:
             if time.monotonic() - self._cached_at < CACHE_SECONDS:
                 return self._off, self._human_only
+        return None
+
+    def _snapshot(self) -> Tuple[Set[str], Set[str]]:
+        kept = self._kept()
+        if kept is not None:
+            return kept
         try:
             with self._engine().connect() as conn:
                 off = {r.channel for r in conn.execute(sa.select(switches_table)) if not r.assistant_on}
@@ -120,11 +127,10 @@ class Controls:
     def kept_hold_reason(self, channel: str, sender_id: str) -> Tuple[bool, Optional[str]]:
         """(True, hold_reason) from the switches read in the last CACHE_SECONDS, without
         touching the database; (False, None) when they are older and must be read."""
-        with self._cache_lock:
-            if time.monotonic() - self._cached_at >= CACHE_SECONDS:
-                return False, None
-            off, human = self._off, self._human_only
-        return True, self._reason(channel, sender_id, off, human)
+        kept = self._kept()
+        if kept is None:
+            return False, None
+        return True, self._reason(channel, sender_id, *kept)
 
     def hold_reason(self, channel: str, sender_id: str) -> Optional[str]:
         """Why this message must go to staff instead of the assistant, or None."""
