@@ -48,7 +48,12 @@ TURN_KINDS: Tuple[Tuple[str, Tuple[str, ...], Tuple[int, ...]], ...] = (
     ("booking", ("hi", BOOKING_MESSAGE, "no", "/affirm"), (2, 3, 4)),
 )
 # Columns named for a measured message of a conversation other than its first measured one.
-COLUMN_NAMES = {"booking@3": "booking: note", "booking@4": "booking: confirm", "long@5": "turn 5", "long@40": "turn 40"}
+COLUMN_NAMES = {
+    "booking@3": "booking: note",
+    "booking@4": "booking: confirm",
+    f"long@{EARLY_TURN}": f"turn {EARLY_TURN}",
+    f"long@{LATE_TURN}": f"turn {LATE_TURN}",
+}
 
 
 @dataclass
